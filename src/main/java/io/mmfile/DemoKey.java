@@ -1,0 +1,79 @@
+package io.mmfile;
+
+import io.mmfile.auth.AppKey;
+import io.mmfile.auth.AppKeyRepository;
+import io.mmfile.auth.SignatureVerifier;
+import io.mmfile.platform.MmfileConfig;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * On the first start of the embedded default, creates a demo app key and prints a curl command that
+ * uploads a small image with it, so a new user sees a working upload in one paste.
+ */
+final class DemoKey {
+  private static final Logger LOG = LoggerFactory.getLogger(DemoKey.class);
+
+  private final MmfileConfig config;
+  private final AppKeyRepository appKeys;
+
+  DemoKey(MmfileConfig config, AppKeyRepository appKeys) {
+    this.config = config;
+    this.appKeys = appKeys;
+  }
+
+  Future<Void> createIfFirstStart() {
+    return appKeys.count().compose(count -> {
+      if (count > 0) {
+        return Future.succeededFuture();
+      }
+      return appKeys.create("demo").map(key -> {
+        announce(key);
+        return null;
+      });
+    });
+  }
+
+  private void announce(AppKey key) {
+    Path image = config.dataDir().resolve("demo.png").toAbsolutePath().normalize();
+    try {
+      writeDemoImage(image);
+    } catch (IOException e) {
+      LOG.warn("demo key {} created, but the demo image could not be written: {}", key.appKey(), e.getMessage());
+      return;
+    }
+    long length = image.toFile().length();
+    String sign = SignatureVerifier.sign(Map.of("appKey", key.appKey(), "length", Long.toString(length)), key.secret());
+    String scheme = config.http().tls() ? "https" : "http";
+    String curl = "curl " + (config.http().tls() ? "-k " : "") + "-F appKey=" + key.appKey() + " -F length=" + length
+      + " -F sign=" + sign + " -F mmfile=@" + image + " " + scheme + "://localhost:" + config.http().port()
+      + "/dfsapi/v2/saveImage";
+    LOG.info("""
+      first start: created the demo app key
+        {"appKey":"{}","secret":"{}"}
+      upload the demo image with:
+        {}""", key.appKey(), key.secret(), curl);
+  }
+
+  private static void writeDemoImage(Path target) throws IOException {
+    BufferedImage img = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    g.setColor(new Color(0x2a6fdb));
+    g.fillRect(0, 0, 64, 48);
+    g.setColor(Color.WHITE);
+    g.fillOval(16, 8, 32, 32);
+    g.dispose();
+    Files.createDirectories(target.getParent());
+    ImageIO.write(img, "png", target.toFile());
+  }
+}

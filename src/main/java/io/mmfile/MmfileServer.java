@@ -1,0 +1,106 @@
+package io.mmfile;
+
+import io.mmfile.api.daoke.DaokeRoutes;
+import io.mmfile.api.daoke.FileUrls;
+import io.mmfile.api.daoke.GainImageHandler;
+import io.mmfile.api.daoke.SaveImageHandler;
+import io.mmfile.auth.AppKeyCache;
+import io.mmfile.auth.AppKeyRepository;
+import io.mmfile.files.BlobStore;
+import io.mmfile.files.DiskBlobStore;
+import io.mmfile.files.FileExpiry;
+import io.mmfile.files.FileRecordCache;
+import io.mmfile.files.FileRecordRepository;
+import io.mmfile.files.FileStores;
+import io.mmfile.files.MemoryBlobStore;
+import io.mmfile.files.RedisBlobStore;
+import io.mmfile.files.StorageProtocol;
+import io.mmfile.files.StorageVerticle;
+import io.mmfile.files.UploadGate;
+import io.mmfile.platform.Database;
+import io.mmfile.platform.Health;
+import io.mmfile.platform.HttpVerticle;
+import io.mmfile.platform.KeyValueStores;
+import io.mmfile.platform.MmfileConfig;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One mmfile node: migrations, shared pools and stores, then the storage and HTTP verticles. Used by
+ * {@link Main} and, unchanged, by the integration tests.
+ */
+public final class MmfileServer {
+  private static final Logger LOG = LoggerFactory.getLogger(MmfileServer.class);
+  private static final long APP_KEY_CACHE_MS = 5_000;
+  private static final int RECORD_CACHE_ENTRIES = 100_000;
+
+  private final Vertx vertx;
+  private final MmfileConfig config;
+  private Pool pool;
+  private Redis redis;
+  private FileStores stores;
+  private AppKeyRepository appKeys;
+  private long sweepTimer = -1;
+
+  public MmfileServer(Vertx vertx, MmfileConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  public Future<MmfileServer> start() {
+    Database database = new Database(config);
+    vertx.eventBus().registerCodec(new StorageProtocol.LocalBufferCodec());
+    HttpVerticle.logTlsEngine(config);
+    return database.migrate(vertx).compose(v -> {
+      pool = database.openPool(vertx);
+      redis = config.redisUrl().isPresent() ? KeyValueStores.redis(vertx, config) : null;
+      appKeys = new AppKeyRepository(pool);
+      FileRecordRepository records = new FileRecordRepository(pool);
+      BlobStore durable = new DiskBlobStore(vertx, config.dataDir().resolve("files"));
+      BlobStore cache = redis != null
+        ? new RedisBlobStore(redis, config.redisKeyPrefix(), 2L * config.upload().idleTimeoutSeconds() * 1000 + 60_000)
+        : new MemoryBlobStore(config.storage().memoryCacheMaxBytes());
+      stores = new FileStores(durable, cache, records, new FileRecordCache(records, RECORD_CACHE_ENTRIES));
+      LOG.info("metadata: {}; cache store: {}", database.description(),
+        redis != null ? "Redis" : "in-process");
+      return config.embeddedDatabase() ? new DemoKey(config, appKeys).createIfFirstStart() : Future.succeededFuture();
+    }).compose(v -> vertx.deployVerticle(() -> new StorageVerticle(stores, config.upload()),
+        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(config.storage().instances())))
+      .compose(v -> {
+        FileExpiry expiry = new FileExpiry(stores);
+        sweepTimer = vertx.setPeriodic(config.storage().sweepIntervalSeconds() * 1000L, id -> expiry.sweep());
+        UploadGate gate = new UploadGate(config.upload().maxConcurrent());
+        AppKeyCache appKeyCache = new AppKeyCache(appKeys, APP_KEY_CACHE_MS);
+        FileUrls urls = new FileUrls(config.http().publicBaseUrl());
+        Health health = new Health(pool, redis);
+        return vertx.deployVerticle(() -> new HttpVerticle(config,
+            new DaokeRoutes(new SaveImageHandler(vertx.eventBus(), appKeyCache, gate, config.upload(), urls),
+              new GainImageHandler(stores, expiry)), health),
+          new DeploymentOptions().setInstances(config.http().instances()));
+      })
+      .map(v -> {
+        LOG.info("mmfile listening on {}://{}:{} ({} HTTP and {} storage verticles)",
+          config.http().tls() ? "https" : "http", config.http().host(), config.http().port(),
+          config.http().instances(), config.storage().instances());
+        return this;
+      });
+  }
+
+  /** Stops serving: in-flight requests get the grace period, then stores and pools close. */
+  public Future<Void> stop() {
+    if (sweepTimer >= 0) {
+      vertx.cancelTimer(sweepTimer);
+    }
+    return vertx.close();
+  }
+
+  public MmfileConfig config() {
+    return config;
+  }
+}

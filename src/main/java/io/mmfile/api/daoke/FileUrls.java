@@ -1,0 +1,42 @@
+package io.mmfile.api.daoke;
+
+import io.mmfile.files.FileRecord;
+import io.mmfile.files.StoreKind;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
+
+import java.util.Optional;
+
+/**
+ * Builds the URL saveImage returns, in the original services' shape (WIRE.md §1 gainImage):
+ * {@code <base>/dfsapi/v2/gainImage?isStorage=…&group=g1&file=<unix seconds>:<fileID>.<ext>}. The base is
+ * {@code http.public-base-url} when configured, else the request's own scheme, host and port.
+ */
+public final class FileUrls {
+  public static final String GROUP = "g1";
+
+  private final Optional<String> publicBaseUrl;
+
+  public FileUrls(Optional<String> publicBaseUrl) {
+    this.publicBaseUrl = publicBaseUrl;
+  }
+
+  public String of(HttpServerRequest request, FileRecord record) {
+    String base = publicBaseUrl.orElseGet(() -> baseOf(request));
+    return base + "/dfsapi/v2/gainImage?isStorage=" + (record.store() == StoreKind.DURABLE)
+      + "&group=" + GROUP + "&file=" + (record.createdMs() / 1000) + ":" + record.fileId() + "." + record.extension();
+  }
+
+  private static String baseOf(HttpServerRequest request) {
+    HostAndPort authority = request.authority();
+    String host;
+    if (authority != null) {
+      host = authority.port() > 0 ? authority.host() + ":" + authority.port() : authority.host();
+    } else {
+      HostAndPort local = request.localAddress() == null ? null
+        : HostAndPort.create(request.localAddress().host(), request.localAddress().port());
+      host = local == null ? "localhost" : local.host() + ":" + local.port();
+    }
+    return request.scheme() + "://" + host;
+  }
+}

@@ -1,0 +1,234 @@
+package io.mmfile.api.daoke;
+
+import io.mmfile.files.BlobStore;
+import io.mmfile.files.FileRecord;
+import io.mmfile.files.FileStores;
+import io.mmfile.files.FileExpiry;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET|HEAD /dfsapi/v2/gainImage} (WIRE.md §1): serves what saveImage stored, with validators,
+ * caching headers and single byte ranges. Like the original, it answers bare statuses on errors
+ * (400, 403, 404, 500), not the JSON envelope.
+ */
+public final class GainImageHandler implements Handler<RoutingContext> {
+  private static final Logger LOG = LoggerFactory.getLogger(GainImageHandler.class);
+  /** {@code <unix seconds>:<fileID>.<ext>}; the seconds and the extension are informative only. */
+  private static final Pattern FILE = Pattern.compile("(?:\\d{1,12}:)?([0-9a-f]{32})(?:\\.[A-Za-z0-9]{1,8})?");
+  private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+  private static final long YEAR_SECONDS = 365L * 24 * 3600;
+
+  private final FileStores stores;
+  private final FileExpiry expiry;
+
+  public GainImageHandler(FileStores stores, FileExpiry expiry) {
+    this.stores = stores;
+    this.expiry = expiry;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    HttpServerResponse response = ctx.response();
+    MultiMap params = params(request);
+    String file = params.get("file");
+    Matcher m = file == null ? null : FILE.matcher(file);
+    if (m == null || !m.matches()) {
+      bare(response, 400);
+      return;
+    }
+    if (params.contains("scaling")) {
+      // Resizing is not offered yet; the original answered 403 for what it would not serve.
+      bare(response, 403);
+      return;
+    }
+    String fileId = m.group(1);
+    long now = System.currentTimeMillis();
+    stores.recordCache().find(fileId).onComplete(found -> {
+      if (found.failed()) {
+        LOG.warn("gainImage {}: {}", fileId, found.cause().getMessage());
+        bare(response, 500);
+        return;
+      }
+      Optional<FileRecord> record = found.result();
+      if (record.isEmpty()) {
+        bare(response, 404);
+        return;
+      }
+      if (record.get().expiredAt(now)) {
+        expiry.reclaim(record.get());
+        bare(response, 404);
+        return;
+      }
+      serve(request, response, record.get(), now);
+    });
+  }
+
+  private void serve(HttpServerRequest request, HttpServerResponse response, FileRecord record, long now) {
+    String etag = "\"" + record.sha256() + "\"";
+    MultiMap headers = response.headers();
+    headers.set(HttpHeaders.ETAG, etag);
+    headers.set(HttpHeaders.LAST_MODIFIED, httpDate(record.createdMs()));
+    headers.set(HttpHeaders.CACHE_CONTROL, cacheControl(record, now));
+    headers.set(HttpHeaders.ACCEPT_RANGES, "bytes");
+    if (notModified(request, record, etag)) {
+      response.setStatusCode(304).end();
+      return;
+    }
+    long size = record.size();
+    long offset = 0;
+    long length = size;
+    String range = request.getHeader("Range");
+    if (range != null) {
+      Matcher m = RANGE.matcher(range.trim());
+      if (m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty())) {
+        long first;
+        long last;
+        if (m.group(1).isEmpty()) {
+          long suffix = Long.parseLong(m.group(2));
+          first = Math.max(0, size - suffix);
+          last = size - 1;
+        } else {
+          first = Long.parseLong(m.group(1));
+          last = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
+        }
+        if (first >= size || first > last) {
+          headers.set(HttpHeaders.CONTENT_RANGE, "bytes */" + size);
+          bare(response, 416);
+          return;
+        }
+        offset = first;
+        length = last - first + 1;
+        response.setStatusCode(206);
+        headers.set(HttpHeaders.CONTENT_RANGE, "bytes " + first + "-" + last + "/" + size);
+      }
+      // An unparsable or multi-range header is ignored, as RFC 9110 allows: the whole file follows.
+    }
+    headers.set(HttpHeaders.CONTENT_TYPE, record.contentType());
+    long from = offset;
+    long count = length;
+    BlobStore store = stores.of(record.store());
+    boolean head = request.method() == HttpMethod.HEAD;
+    store.read(record.fileId(), from, head ? 0 : count).onComplete(read -> {
+      if (read.failed()) {
+        LOG.warn("gainImage {}: {}", record.fileId(), read.cause().getMessage());
+        bare(response, 500);
+        return;
+      }
+      if (read.result().isEmpty()) {
+        // Evicted from the cache store, or removed behind our back.
+        stores.recordCache().forget(record.fileId());
+        bare(response, 404);
+        return;
+      }
+      if (head) {
+        headers.set(HttpHeaders.CONTENT_LENGTH, Long.toString(count));
+        response.end();
+        return;
+      }
+      BlobStore.BlobContent content = read.result().get();
+      if (content instanceof BlobStore.OnDisk disk) {
+        response.sendFile(disk.path().toString(), from, count).onFailure(t -> {
+          if (!response.headWritten()) {
+            bare(response, 404);
+          } else {
+            response.reset();
+          }
+        });
+      } else if (content instanceof BlobStore.InMemory memory) {
+        response.end(memory.bytes());
+      }
+    });
+  }
+
+  private static boolean notModified(HttpServerRequest request, FileRecord record, String etag) {
+    String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
+    if (ifNoneMatch != null) {
+      for (String candidate : ifNoneMatch.split(",")) {
+        String tag = candidate.trim();
+        if (tag.startsWith("W/")) {
+          tag = tag.substring(2);
+        }
+        if (tag.equals(etag) || tag.equals("*")) {
+          return true;
+        }
+      }
+      return false;
+    }
+    String ifModifiedSince = request.getHeader(HttpHeaders.IF_MODIFIED_SINCE);
+    if (ifModifiedSince != null) {
+      try {
+        long since = ZonedDateTime.parse(ifModifiedSince, DateTimeFormatter.RFC_1123_DATE_TIME).toEpochSecond();
+        return record.createdMs() / 1000 <= since;
+      } catch (DateTimeParseException e) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static String cacheControl(FileRecord record, long now) {
+    if (record.expiresMs() == null) {
+      return "public, max-age=" + YEAR_SECONDS + ", immutable";
+    }
+    return "public, max-age=" + Math.max(0, (record.expiresMs() - now) / 1000);
+  }
+
+  private static String httpDate(long epochMs) {
+    return DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.ofEpochMilli(epochMs).atZone(ZoneOffset.UTC));
+  }
+
+  /**
+   * The query parameters; some clients percent-encode the whole query as one value
+   * ({@code ?isStorage=true%26group=g1%26file=…}), which is decoded and read again.
+   */
+  static MultiMap params(HttpServerRequest request) {
+    MultiMap params = request.params();
+    if (params.contains("file")) {
+      return params;
+    }
+    String query = request.query();
+    if (query == null || !query.contains("%")) {
+      return params;
+    }
+    MultiMap decoded = MultiMap.caseInsensitiveMultiMap();
+    for (String pair : URLDecoder.decode(query, StandardCharsets.UTF_8).split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        decoded.add(pair.substring(0, eq), pair.substring(eq + 1));
+      }
+    }
+    return decoded;
+  }
+
+  private static void bare(HttpServerResponse response, int status) {
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    String contentRange = status == 416 ? response.headers().get(HttpHeaders.CONTENT_RANGE) : null;
+    response.headers().clear();
+    if (contentRange != null) {
+      response.headers().set(HttpHeaders.CONTENT_RANGE, contentRange);
+    }
+    response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_LENGTH, "0").end();
+  }
+}

@@ -1,0 +1,192 @@
+package io.mmfile.files;
+
+import io.mmfile.platform.Failure;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The durable store on a local volume: {@code <root>/ab/cd/<fileId>}, fanned out by the id's first
+ * four hex digits. A blob is written to {@code <root>/tmp/<fileId>.part} and renamed into place on
+ * commit, so a reader never sees half a file.
+ *
+ * <p>Writers do blocking file I/O: they are driven only by {@link StorageVerticle}, a worker verticle.
+ * Reads and deletes are asynchronous and safe on an event loop.
+ */
+public final class DiskBlobStore implements BlobStore {
+  private static final int TRANSFER_BLOCK = 256 * 1024;
+
+  private final Vertx vertx;
+  private final Path root;
+  private final Path tmp;
+  private final Set<Path> knownDirectories = ConcurrentHashMap.newKeySet();
+
+  public DiskBlobStore(Vertx vertx, Path root) {
+    this.vertx = vertx;
+    this.root = root.toAbsolutePath();
+    this.tmp = this.root.resolve("tmp");
+    try {
+      Files.createDirectories(tmp);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create the file store at " + this.root + ": " + e.getMessage(), e);
+    }
+    removeLeftovers();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public Path pathOf(String fileId) {
+    return root.resolve(fileId.substring(0, 2)).resolve(fileId.substring(2, 4)).resolve(fileId);
+  }
+
+  @Override
+  public BlobWriter create(String fileId) {
+    return new DiskWriter(fileId);
+  }
+
+  @Override
+  public Future<Optional<BlobContent>> read(String fileId, long offset, long length) {
+    Path path = pathOf(fileId);
+    return vertx.fileSystem().exists(path.toString())
+      .map(exists -> exists ? Optional.<BlobContent>of(new OnDisk(path)) : Optional.<BlobContent>empty())
+      .recover(t -> Future.failedFuture(Failure.wrap(t, Failure.Kind.STORE_FAILED)));
+  }
+
+  @Override
+  public Future<Void> delete(String fileId) {
+    return vertx.fileSystem().delete(pathOf(fileId).toString())
+      .recover(t -> t instanceof io.vertx.core.file.FileSystemException && t.getCause() instanceof NoSuchFileException
+        ? Future.succeededFuture()
+        : Future.failedFuture(Failure.wrap(t, Failure.Kind.STORE_FAILED)));
+  }
+
+  /** Partial files of a previous run (a crash or a kill -9) are never committed: drop them. */
+  private void removeLeftovers() {
+    try (var parts = Files.newDirectoryStream(tmp, "*.part")) {
+      for (Path part : parts) {
+        Files.deleteIfExists(part);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot clean " + tmp + ": " + e.getMessage(), e);
+    }
+  }
+
+  private final class DiskWriter implements BlobWriter {
+    private final String fileId;
+    private final Path part;
+    private FileChannel channel;
+
+    DiskWriter(String fileId) {
+      this.fileId = fileId;
+      this.part = tmp.resolve(fileId + ".part");
+    }
+
+    @Override
+    public Future<Void> write(Buffer chunk) {
+      try {
+        ByteBuffer bytes = ByteBuffer.wrap(chunk.getBytes());
+        FileChannel ch = channel();
+        while (bytes.hasRemaining()) {
+          ch.write(bytes);
+        }
+        return Future.succeededFuture();
+      } catch (IOException e) {
+        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "write " + part + ": " + e.getMessage(), e));
+      }
+    }
+
+    @Override
+    public Future<Void> commit(long ttlMs) {
+      try {
+        channel().close();
+        Path target = pathOf(fileId);
+        Path dir = target.getParent();
+        if (!knownDirectories.contains(dir)) {
+          Files.createDirectories(dir);
+          knownDirectories.add(dir);
+        }
+        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+        return Future.succeededFuture();
+      } catch (IOException e) {
+        abort();
+        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "commit " + fileId + ": " + e.getMessage(), e));
+      }
+    }
+
+    @Override
+    public Future<Void> abort() {
+      try {
+        if (channel != null) {
+          channel.close();
+        }
+        Files.deleteIfExists(part);
+        return Future.succeededFuture();
+      } catch (IOException e) {
+        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "abort " + fileId + ": " + e.getMessage(), e));
+      }
+    }
+
+    @Override
+    public Future<BlobWriter> transferTo(BlobWriter target) {
+      FileChannel in;
+      try {
+        channel().close();
+        in = FileChannel.open(part, StandardOpenOption.READ);
+      } catch (IOException e) {
+        abort();
+        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "stage " + fileId + ": " + e.getMessage(), e));
+      }
+      return copy(in, target, ByteBuffer.allocate(TRANSFER_BLOCK))
+        .eventually(() -> {
+          try {
+            in.close();
+          } catch (IOException ignored) {
+            // the part file is deleted next; nothing more to release
+          }
+          return abort();
+        })
+        .map(target);
+    }
+
+    /** One block at a time, the next read only after the target took the previous block. */
+    private Future<Void> copy(FileChannel in, BlobWriter target, ByteBuffer block) {
+      try {
+        block.clear();
+        if (in.read(block) <= 0) {
+          return Future.succeededFuture();
+        }
+        block.flip();
+        Buffer chunk = Buffer.buffer(block.remaining()).appendBytes(block.array(), 0, block.limit());
+        return target.write(chunk).compose(v -> copy(in, target, block));
+      } catch (IOException e) {
+        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "stage " + fileId + ": " + e.getMessage(), e));
+      }
+    }
+
+    private FileChannel channel() throws IOException {
+      if (channel == null) {
+        try {
+          channel = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException e) {
+          throw new IOException("a part file for " + fileId + " already exists", e);
+        }
+      }
+      return channel;
+    }
+  }
+}

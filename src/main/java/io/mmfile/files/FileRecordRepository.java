@@ -1,0 +1,63 @@
+package io.mmfile.files;
+
+import io.mmfile.platform.Failure;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** File records in SQL. */
+public final class FileRecordRepository {
+  private static final String COLUMNS =
+    "file_id, app_key, store, size, sha256, content_type, extension, width, height, created_ms, expires_ms";
+
+  private final Pool pool;
+
+  public FileRecordRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<Void> insert(FileRecord r) {
+    return pool.preparedQuery("INSERT INTO files (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .execute(Tuple.from(new Object[] {r.fileId(), r.appKey(), r.store().column(), r.size(), r.sha256(),
+        r.contentType(), r.extension(), r.width(), r.height(), r.createdMs(), r.expiresMs()}))
+      .<Void>mapEmpty()
+      .recover(Failure::sql);
+  }
+
+  public Future<Optional<FileRecord>> find(String fileId) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM files WHERE file_id = ?")
+      .execute(Tuple.of(fileId))
+      .map(rows -> rows.size() == 0 ? Optional.<FileRecord>empty() : Optional.of(toRecord(rows.iterator().next())))
+      .recover(Failure::sql);
+  }
+
+  /** Up to {@code limit} records that expired at or before {@code nowMs}. */
+  public Future<List<FileRecord>> expired(long nowMs, int limit) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM files WHERE expires_ms <= ? ORDER BY expires_ms LIMIT ?")
+      .execute(Tuple.of(nowMs, limit))
+      .map(rows -> {
+        List<FileRecord> records = new ArrayList<>();
+        rows.forEach(row -> records.add(toRecord(row)));
+        return records;
+      })
+      .recover(Failure::sql);
+  }
+
+  public Future<Void> delete(String fileId) {
+    return pool.preparedQuery("DELETE FROM files WHERE file_id = ?")
+      .execute(Tuple.of(fileId))
+      .<Void>mapEmpty()
+      .recover(Failure::sql);
+  }
+
+  private static FileRecord toRecord(Row row) {
+    return new FileRecord(row.getString(0), row.getString(1), StoreKind.fromColumn(row.getString(2)),
+      row.getLong(3), row.getString(4), row.getString(5), row.getString(6), row.getInteger(7),
+      row.getInteger(8), row.getLong(9), row.getLong(10));
+  }
+}

@@ -1,0 +1,149 @@
+package io.mmfile.files;
+
+import io.mmfile.platform.Failure;
+import io.mmfile.platform.MmfileConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The HTTP side of one upload session: coalesces incoming bytes into chunks of {@code upload.chunk-bytes}
+ * and sends them to a storage verticle with at most {@code upload.window-chunks} unacknowledged.
+ * {@link #writeQueueFull()} tells the caller to pause its source; the drain handler says when to resume.
+ * At most {@code (window + 1) × chunk-bytes} of an upload is in memory at any time.
+ */
+public final class UploadSink {
+  private final EventBus bus;
+  private final String session;
+  private final String fileId;
+  private final MmfileConfig.Upload limits;
+  private final DeliveryOptions chunkOptions;
+  private final DeliveryOptions controlOptions;
+  private Buffer pending;
+  private int inFlight;
+  private Failure failure;
+  private boolean finished;
+  private Handler<Void> drainHandler;
+  private Handler<Failure> failureHandler;
+  private Promise<Void> idle;
+
+  private UploadSink(EventBus bus, String session, String fileId, MmfileConfig.Upload limits) {
+    this.bus = bus;
+    this.session = session;
+    this.fileId = fileId;
+    this.limits = limits;
+    long timeoutMs = limits.idleTimeoutSeconds() * 1000L;
+    this.chunkOptions = new DeliveryOptions().setSendTimeout(timeoutMs)
+      .setCodecName(StorageProtocol.LocalBufferCodec.NAME).addHeader(StorageProtocol.OP, StorageProtocol.CHUNK);
+    this.controlOptions = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.pending = Buffer.buffer(limits.chunkBytes());
+  }
+
+  /** Opens a session on some storage verticle of this node. */
+  public static Future<UploadSink> open(EventBus bus, StoreKind store, MmfileConfig.Upload limits) {
+    return bus.<JsonObject>request(StorageProtocol.OPEN, new JsonObject().put("store", store.column()),
+        new DeliveryOptions().setSendTimeout(limits.idleTimeoutSeconds() * 1000L))
+      .map(reply -> new UploadSink(bus, reply.body().getString("session"), reply.body().getString("fileId"), limits))
+      .recover(t -> Future.failedFuture(StorageProtocol.toFailure(t)));
+  }
+
+  public String fileId() {
+    return fileId;
+  }
+
+  public boolean writeQueueFull() {
+    return inFlight >= limits.windowChunks();
+  }
+
+  public UploadSink drainHandler(Handler<Void> handler) {
+    this.drainHandler = handler;
+    return this;
+  }
+
+  /** Called once when the storage side refuses a chunk (too large, store down, session gone). */
+  public UploadSink failureHandler(Handler<Failure> handler) {
+    this.failureHandler = handler;
+    return this;
+  }
+
+  public void write(Buffer data) {
+    if (failure != null || finished) {
+      return;
+    }
+    pending.appendBuffer(data);
+    if (pending.length() >= limits.chunkBytes()) {
+      sendPending();
+    }
+  }
+
+  /** Sends what is buffered and completes once the storage side acknowledged every chunk. */
+  public Future<Void> flush() {
+    if (failure != null) {
+      return Future.failedFuture(failure);
+    }
+    if (pending.length() > 0) {
+      sendPending();
+    }
+    if (inFlight == 0) {
+      return failure == null ? Future.succeededFuture() : Future.failedFuture(failure);
+    }
+    if (idle == null) {
+      idle = Promise.promise();
+    }
+    return idle.future();
+  }
+
+  /** Flushes, then asks the storage side to check the bytes, commit them to {@code store} and record the file. */
+  public Future<FileRecord> commit(String appKey, long expectedLength, long ttlMs, StoreKind store) {
+    return flush().compose(v -> {
+      finished = true;
+      JsonObject request = new JsonObject().put("appKey", appKey).put("length", expectedLength)
+        .put("ttlMs", ttlMs).put("store", store.column());
+      return bus.<JsonObject>request(session, request, new DeliveryOptions(controlOptions)
+          .addHeader(StorageProtocol.OP, StorageProtocol.COMMIT))
+        .map(reply -> FileRecord.fromJson(reply.body()))
+        .recover(t -> Future.failedFuture(StorageProtocol.toFailure(t)));
+    });
+  }
+
+  /** Drops the upload; the storage side deletes whatever it wrote. */
+  public void abort() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    pending = Buffer.buffer();
+    bus.send(session, null, new DeliveryOptions(controlOptions).addHeader(StorageProtocol.OP, StorageProtocol.ABORT));
+  }
+
+  private void sendPending() {
+    Buffer chunk = pending;
+    pending = Buffer.buffer(limits.chunkBytes());
+    inFlight++;
+    bus.request(session, chunk, chunkOptions).onComplete(ar -> {
+      inFlight--;
+      if (ar.failed() && failure == null) {
+        failure = StorageProtocol.toFailure(ar.cause());
+        if (failureHandler != null && !finished) {
+          failureHandler.handle(failure);
+        }
+      }
+      if (inFlight == 0 && idle != null) {
+        Promise<Void> done = idle;
+        idle = null;
+        if (failure == null) {
+          done.complete();
+        } else {
+          done.fail(failure);
+        }
+      }
+      if (failure == null && drainHandler != null && inFlight < limits.windowChunks()) {
+        drainHandler.handle(null);
+      }
+    });
+  }
+}

@@ -1,0 +1,83 @@
+package io.mmfile.platform;
+
+import io.vertx.core.Future;
+
+/**
+ * A domain failure: the closed set of ways a capability can fail. Each wire dialect maps a
+ * {@link Kind} (and, for {@link Kind#INVALID_PARAMETER}, the parameter name) to its own codes.
+ */
+public final class Failure extends RuntimeException {
+
+  /** What went wrong, independent of any wire format. */
+  public enum Kind {
+    /** A request parameter is missing or malformed; {@link #parameter()} names it. */
+    INVALID_PARAMETER,
+    /** The request carried no body at all. */
+    EMPTY_BODY,
+    /** The body is not in the format the endpoint takes (not multipart, not JSON, …). */
+    MALFORMED_BODY,
+    /** Credentials (app key, token) unknown, disabled or wrong. */
+    UNAUTHORIZED,
+    /** The request signature does not match. */
+    BAD_SIGNATURE,
+    /** The content is not of an accepted type (an upload that is not an image). */
+    UNSUPPORTED_CONTENT,
+    NOT_FOUND,
+    CONFLICT,
+    /** Too many requests in flight; try again shortly. */
+    OVERLOADED,
+    /** The SQL store failed. */
+    SQL_UNAVAILABLE,
+    /** Redis failed. */
+    REDIS_UNAVAILABLE,
+    /** The blob store failed to write or read. */
+    STORE_FAILED,
+    /** The client went away or stalled before the request was complete. */
+    ABORTED
+  }
+
+  private final Kind kind;
+  private final String parameter;
+
+  private Failure(Kind kind, String parameter, String message, Throwable cause) {
+    super(message, cause, false, cause != null);
+    this.kind = kind;
+    this.parameter = parameter;
+  }
+
+  public static Failure of(Kind kind, String message) {
+    return new Failure(kind, null, message, null);
+  }
+
+  public static Failure of(Kind kind, String message, Throwable cause) {
+    return new Failure(kind, null, message, cause);
+  }
+
+  public static Failure invalid(String parameter) {
+    return new Failure(Kind.INVALID_PARAMETER, parameter, parameter + " is invalid", null);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The offending parameter for {@link Kind#INVALID_PARAMETER}, else null. */
+  public String parameter() {
+    return parameter;
+  }
+
+  /** Wraps anything that is not already a {@link Failure} as a failure of {@code kind}. */
+  public static Failure wrap(Throwable t, Kind kind) {
+    return t instanceof Failure f ? f : of(kind, kind + ": " + t.getMessage(), t);
+  }
+
+  /** For {@code recover}: an SQL client error becomes {@link Kind#SQL_UNAVAILABLE}. */
+  public static <T> Future<T> sql(Throwable t) {
+    return Future.failedFuture(wrap(t, Kind.SQL_UNAVAILABLE));
+  }
+
+  /** For {@code recover}: a Redis client error becomes {@link Kind#REDIS_UNAVAILABLE}. */
+  public static <T> Future<T> redis(Throwable t) {
+    return Future.failedFuture(wrap(t, Kind.REDIS_UNAVAILABLE));
+  }
+}

@@ -1,0 +1,42 @@
+package io.mmfile.platform;
+
+import io.vertx.core.Vertx;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * {@code /health/live}: the process serves HTTP. {@code /health/ready}: the SQL store and, when
+ * configured, Redis answer; a load balancer takes a node out of rotation while they do not.
+ */
+public final class Health {
+  private static final long TIMEOUT_MS = 2000;
+
+  private final Pool pool;
+  private final Redis redis;
+
+  /** {@code redis} is null when the node runs without Redis. */
+  public Health(Pool pool, Redis redis) {
+    this.pool = pool;
+    this.redis = redis;
+  }
+
+  public void mount(Router router, Vertx vertx) {
+    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(HealthChecks.create(vertx)));
+    HealthChecks ready = HealthChecks.create(vertx);
+    ready.register("sql", TIMEOUT_MS, promise -> pool.query("SELECT 1").execute()
+      .onSuccess(rows -> promise.complete(Status.OK()))
+      .onFailure(t -> promise.complete(Status.KO())));
+    if (redis != null) {
+      ready.register("redis", TIMEOUT_MS, promise -> redis.send(Request.cmd(Command.PING))
+        .onSuccess(r -> promise.complete(Status.OK()))
+        .onFailure(t -> promise.complete(Status.KO())));
+    }
+    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
+  }
+}
