@@ -103,4 +103,13 @@ public final class MmfileServer {
   public MmfileConfig config() {
     return config;
   }
+
+  /** The node's app keys; for the command line and tests. */
+  public AppKeyRepository appKeys() {
+    return appKeys;
+  }
+
+  public FileStores stores() {
+    return stores;
+  }
 }

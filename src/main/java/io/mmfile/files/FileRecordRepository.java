@@ -55,6 +55,12 @@ public final class FileRecordRepository {
       .recover(Failure::sql);
   }
 
+  public Future<Long> count() {
+    return pool.query("SELECT COUNT(*) FROM files").execute()
+      .map(rows -> rows.iterator().next().getLong(0))
+      .recover(Failure::sql);
+  }
+
   private static FileRecord toRecord(Row row) {
     return new FileRecord(row.getString(0), row.getString(1), StoreKind.fromColumn(row.getString(2)),
       row.getLong(3), row.getString(4), row.getString(5), row.getString(6), row.getInteger(7),

@@ -63,7 +63,8 @@ public final class HttpVerticle extends VerticleBase {
       .setIdleTimeout(http.idleTimeoutSeconds())
       .setIdleTimeoutUnit(TimeUnit.SECONDS)
       .setCompressionSupported(false)
-      .setTcpNoDelay(true);
+      .setTcpNoDelay(true)
+      .setHandle100ContinueAutomatically(true);
     if (http.tls()) {
       options.setSsl(true)
         .setUseAlpn(true)

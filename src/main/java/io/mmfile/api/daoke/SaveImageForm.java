@@ -40,24 +40,6 @@ public final class SaveImageForm {
     return first(fields, headers, "appKey", "appkey") == null ? null : appKey(fields, headers);
   }
 
-  /** The declared length if it is already known and valid, else -1; used to stop oversize uploads early. */
-  public static long declaredLength(MultiMap fields, long maxBytes) {
-    String length = fields.get("length");
-    if (length == null) {
-      return -1;
-    }
-    long value = wholeNumber(length, "length");
-    if (value > maxBytes) {
-      throw Failure.invalid("length");
-    }
-    return value;
-  }
-
-  /** The store named so far; absent means the client may still name it after the file part. */
-  public static StoreKind storeIfKnown(MultiMap fields) {
-    return fields.contains("isStorage") ? store(fields.get("isStorage")) : null;
-  }
-
   /** Checks every remaining field and the sign for an app that exists and is enabled. */
   public static Params check(MultiMap fields, MultiMap headers, AppKey app, long maxBytes) {
     String sign = first(fields, headers, "sign");
@@ -68,7 +50,10 @@ public final class SaveImageForm {
     if (length == null) {
       throw Failure.invalid("length");
     }
-    long declared = declaredLength(fields, maxBytes);
+    long declared = wholeNumber(length, "length");
+    if (declared > maxBytes) {
+      throw Failure.invalid("length");
+    }
     String isStorage = fields.get("isStorage");
     StoreKind store = store(isStorage);
     String cacheTime = fields.get("cacheTime");

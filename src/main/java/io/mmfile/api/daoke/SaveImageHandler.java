@@ -10,6 +10,8 @@ import io.mmfile.platform.Failure;
 import io.mmfile.platform.MmfileConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpServerFileUpload;
@@ -65,10 +67,10 @@ public final class SaveImageHandler implements Handler<RoutingContext> {
     private boolean requestEnded;
     private boolean sawFile;
     private UploadSink sink;
-    private StoreKind stagedIn;
-    private Future<Void> fileStored;
+    private HttpServerFileUpload upload;
+    /** Completes once every byte of the file part reached the storage side. */
+    private final Promise<Void> fileStored = Promise.promise();
     private long received;
-    private long declaredLength = -1;
 
     Exchange(RoutingContext ctx, boolean holdsGate) {
       this.ctx = ctx;
@@ -115,12 +117,9 @@ public final class SaveImageHandler implements Handler<RoutingContext> {
       upload.pause();
       String appKey;
       try {
-        // Checks that fields sent before the file part allow, so a bad request is refused before
-        // its bytes are stored. Fields after the file part are checked when the request ends.
-        appKey = SaveImageForm.appKeyIfPresent(request.formAttributes(), request.headers());
-        declaredLength = SaveImageForm.declaredLength(request.formAttributes(), limits.maxBytes());
-        StoreKind named = SaveImageForm.storeIfKnown(request.formAttributes());
-        stagedIn = named != null ? named : StoreKind.DURABLE;
+        // Vert.x hands out form fields only when the whole body is parsed, so the one thing known
+        // before the file's bytes is an appKey sent as a header: refuse an unknown one at once.
+        appKey = SaveImageForm.appKeyIfPresent(MultiMap.caseInsensitiveMultiMap(), request.headers());
       } catch (Failure f) {
         fail(f);
         return;
@@ -130,7 +129,8 @@ public final class SaveImageHandler implements Handler<RoutingContext> {
           if (appKey != null && found.isEmpty()) {
             return Future.failedFuture(Failure.of(Failure.Kind.UNAUTHORIZED, "unknown appKey"));
           }
-          return UploadSink.open(bus, stagedIn, limits);
+          // Staged in the durable store: which store the client wants is known only at the end.
+          return UploadSink.open(bus, StoreKind.DURABLE, limits);
         })
         .onSuccess(opened -> stream(upload, opened))
         .onFailure(this::fail);
@@ -142,11 +142,18 @@ public final class SaveImageHandler implements Handler<RoutingContext> {
         return;
       }
       sink = opened;
+      this.upload = upload;
       sink.drainHandler(v -> upload.resume());
       sink.failureHandler(this::fail);
       upload.exceptionHandler(t -> fail(Failure.of(Failure.Kind.ABORTED, "upload failed: " + t.getMessage())));
       upload.handler(this::onData);
-      upload.endHandler(v -> fileStored = sink.flush());
+      upload.endHandler(v -> sink.flush().onComplete(ar -> {
+        if (ar.succeeded()) {
+          fileStored.tryComplete();
+        } else {
+          fileStored.tryFail(ar.cause());
+        }
+      }));
       upload.resume();
     }
 
@@ -155,13 +162,13 @@ public final class SaveImageHandler implements Handler<RoutingContext> {
         return;
       }
       received += data.length();
-      if (received > limits.maxBytes() || (declaredLength >= 0 && received > declaredLength)) {
+      if (received > limits.maxBytes()) {
         fail(Failure.invalid("file length"));
         return;
       }
       sink.write(data);
       if (sink.writeQueueFull()) {
-        request.pause();
+        upload.pause();
       }
     }
 
@@ -184,11 +191,12 @@ public final class SaveImageHandler implements Handler<RoutingContext> {
           AppKey app = found.orElseThrow(() -> Failure.of(Failure.Kind.UNAUTHORIZED, "unknown appKey"));
           SaveImageForm.Params params = SaveImageForm.check(request.formAttributes(), request.headers(), app,
             limits.maxBytes());
-          if (!sawFile || sink == null) {
+          if (!sawFile) {
             throw Failure.invalid(FILE_PART);
           }
-          Future<Void> stored = fileStored != null ? fileStored : sink.flush();
-          return stored.compose(v -> sink.commit(params.appKey(), params.length(), params.ttlMs(), params.store()));
+          // The request can end while the file part is still on its way to the storage side.
+          return fileStored.future()
+            .compose(v -> sink.commit(params.appKey(), params.length(), params.ttlMs(), params.store()));
         })
         .onSuccess(this::succeed)
         .onFailure(this::fail);
@@ -211,19 +219,22 @@ public final class SaveImageHandler implements Handler<RoutingContext> {
         return;
       }
       answered = true;
+      fileStored.tryFail(t);
       abortUpload();
       Failure failure = Failure.wrap(t, Failure.Kind.STORE_FAILED);
       boolean bodyUnread = !requestEnded;
-      if (bodyUnread) {
+      boolean http2 = request.version() == HttpVersion.HTTP_2;
+      if (bodyUnread && !http2) {
         // The rest of the body is not read: answer now and close the connection behind the answer.
-        request.pause();
-        if (request.version() != HttpVersion.HTTP_2) {
-          response.putHeader("Connection", "close");
-        }
+        response.putHeader("Connection", "close");
       }
       DaokeEnvelope.error(response, failure).onComplete(ar -> {
-        if (bodyUnread && request.version() == HttpVersion.HTTP_2) {
-          response.reset();
+        if (bodyUnread) {
+          if (http2) {
+            response.reset();
+          } else {
+            request.connection().close();
+          }
         }
         releaseGate();
       });

@@ -1,0 +1,81 @@
+package io.mmfile.platform;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static io.mmfile.support.TestServer.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+  Vertx vertx;
+
+  @BeforeEach
+  void vertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void close() {
+    vertx.close();
+  }
+
+  MmfileConfig load(Map<String, String> env) {
+    return await(new ConfigLoader(vertx, env).load(ConfigLoader.DEFAULT_FILE, new JsonObject()));
+  }
+
+  @Test
+  void defaultsAreTheEmbeddedSetup() {
+    MmfileConfig config = load(Map.of());
+
+    assertThat(config.http().port()).isEqualTo(8080);
+    assertThat(config.embeddedDatabase()).isTrue();
+    assertThat(config.redisUrl()).isEmpty();
+    assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(config.upload().maxBytes()).isEqualTo(8L * 1024 * 1024);
+    assertThat(config.http().instances()).isEqualTo(Runtime.getRuntime().availableProcessors());
+  }
+
+  @Test
+  void everyKeyCanBeOverriddenFromTheEnvironment() {
+    MmfileConfig config = load(Map.of(
+      "MMFILE_HTTP_PORT", "9090",
+      "MMFILE_DATA_DIR", "/srv/mmfile",
+      "MMFILE_HTTP_PUBLIC_BASE_URL", "https://img.example.com/",
+      "MMFILE_DATABASE_URL", "mysql://root@db:3306/mmfile",
+      "MMFILE_REDIS_URL", "redis://cache:6379",
+      "MMFILE_UPLOAD_MAX_CONCURRENT", "7"));
+
+    assertThat(config.http().port()).isEqualTo(9090);
+    assertThat(config.dataDir()).isEqualTo(Path.of("/srv/mmfile"));
+    assertThat(config.http().publicBaseUrl()).contains("https://img.example.com");
+    assertThat(config.embeddedDatabase()).isFalse();
+    assertThat(config.redisUrl()).isPresent();
+    assertThat(config.upload().maxConcurrent()).isEqualTo(7);
+  }
+
+  @Test
+  void environmentNamesFollowTheKeys() {
+    assertThat(ConfigLoader.envName("http.public-base-url")).isEqualTo("MMFILE_HTTP_PUBLIC_BASE_URL");
+    assertThat(ConfigLoader.envName("http.tls.cert")).isEqualTo("MMFILE_HTTP_TLS_CERT");
+  }
+
+  @Test
+  void aBadValueNamesItsKey() {
+    assertThatThrownBy(() -> load(Map.of("MMFILE_HTTP_PORT", "eighty")))
+      .isInstanceOf(ConfigException.class)
+      .hasMessageContaining("'http.port'");
+    assertThatThrownBy(() -> load(Map.of("MMFILE_UPLOAD_MAX_BYTES", "0")))
+      .hasMessageContaining("'upload.max-bytes'");
+    assertThatThrownBy(() -> load(Map.of("MMFILE_DATABASE_URL", "postgres://x/y")))
+      .hasMessageContaining("'database.url'");
+    assertThatThrownBy(() -> load(Map.of("MMFILE_HTTP_TLS_CERT", "/nonexistent/cert.pem")))
+      .hasMessageContaining("'http.tls.key'");
+  }
+}

@@ -1,0 +1,244 @@
+package io.mmfile.support;
+
+import io.mmfile.MmfileServer;
+import io.mmfile.auth.AppKey;
+import io.mmfile.platform.ConfigLoader;
+import io.mmfile.platform.MmfileConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real mmfile node for one test class, on its own port, data directory, database and Redis key
+ * prefix; {@link #close()} removes all of them.
+ */
+public final class TestServer implements AutoCloseable {
+  /** Where the tests find MariaDB and Redis; overridable for machines that run them elsewhere. */
+  public static final String MYSQL_HOST = env("MMFILE_TEST_MYSQL_HOST", "127.0.0.1");
+  public static final int MYSQL_PORT = Integer.parseInt(env("MMFILE_TEST_MYSQL_PORT", "3306"));
+  public static final String MYSQL_USER = env("MMFILE_TEST_MYSQL_USER", "root");
+  public static final String MYSQL_PASSWORD = env("MMFILE_TEST_MYSQL_PASSWORD", "");
+  public static final String REDIS_URL = env("MMFILE_TEST_REDIS_URL", "redis://127.0.0.1:6379");
+
+  private final Backend backend;
+  private final Vertx vertx;
+  private final MmfileServer server;
+  private final Path dataDir;
+  private final String database;
+  private final String keyPrefix;
+  private final int port;
+
+  private TestServer(Backend backend, Vertx vertx, MmfileServer server, Path dataDir, String database,
+                     String keyPrefix, int port) {
+    this.backend = backend;
+    this.vertx = vertx;
+    this.server = server;
+    this.dataDir = dataDir;
+    this.database = database;
+    this.keyPrefix = keyPrefix;
+    this.port = port;
+  }
+
+  public static TestServer start(Backend backend) {
+    return start(backend, new JsonObject());
+  }
+
+  /** Starts a node; {@code overrides} are dotted config keys, e.g. {@code upload.max-bytes}. */
+  public static TestServer start(Backend backend, JsonObject overrides) {
+    String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    Path dataDir;
+    try {
+      dataDir = Files.createTempDirectory("mmfile-test-");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    int port = freePort();
+    JsonObject config = new JsonObject()
+      .put("http.port", port)
+      .put("http.host", "127.0.0.1")
+      .put("http.instances", 2)
+      .put("data.dir", dataDir.toString())
+      .put("shutdown.grace-seconds", 1);
+    String database = null;
+    String keyPrefix = null;
+    if (backend == Backend.MARIADB_REDIS) {
+      database = "mmfile_t_" + id;
+      keyPrefix = "mmfile-t-" + id + ":";
+      String auth = MYSQL_PASSWORD.isEmpty() ? MYSQL_USER : MYSQL_USER + ":" + MYSQL_PASSWORD;
+      config.put("database.url", "mysql://" + auth + "@" + MYSQL_HOST + ":" + MYSQL_PORT + "/" + database)
+        .put("redis.url", REDIS_URL)
+        .put("redis.key-prefix", keyPrefix);
+    }
+    config.mergeIn(overrides);
+    Vertx vertx = Vertx.vertx();
+    try {
+      MmfileConfig parsed = await(new ConfigLoader(vertx, Map.of()).load(ConfigLoader.DEFAULT_FILE, config));
+      MmfileServer server = await(new MmfileServer(vertx, parsed).start());
+      return new TestServer(backend, vertx, server, dataDir, database, keyPrefix, port);
+    } catch (RuntimeException e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  public Backend backend() {
+    return backend;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public MmfileServer server() {
+    return server;
+  }
+
+  public String redisKeyPrefix() {
+    return keyPrefix;
+  }
+
+  public AppKey newAppKey() {
+    return await(server.appKeys().create("test"));
+  }
+
+  /** Files committed to the durable store's directory tree (temporary parts excluded). */
+  public List<Path> durableFiles() {
+    return listFiles(dataDir.resolve("files"), p -> !p.getParent().getFileName().toString().equals("tmp"));
+  }
+
+  /** Partial files still waiting in the durable store's staging directory. */
+  public List<Path> stagedParts() {
+    return listFiles(dataDir.resolve("files").resolve("tmp"), p -> true);
+  }
+
+  /** Number of file records in SQL. */
+  public long fileRecords() {
+    return await(server.stores().records().count());
+  }
+
+  /** Keys under this server's Redis prefix matching {@code pattern} (e.g. {@code blob:*}). */
+  public List<String> redisKeys(String pattern) {
+    Redis redis = Redis.createClient(vertx, REDIS_URL);
+    try {
+      Response keys = await(redis.send(Request.cmd(Command.KEYS).arg(keyPrefix + pattern)));
+      List<String> names = new ArrayList<>();
+      keys.forEach(k -> names.add(k.toString()));
+      return names;
+    } finally {
+      redis.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      await(server.stop());
+    } catch (RuntimeException ignored) {
+      // the node is gone either way; clean what it left
+    }
+    if (backend == Backend.MARIADB_REDIS) {
+      dropDatabase(database);
+      Vertx cleaner = Vertx.vertx();
+      try {
+        Redis redis = Redis.createClient(cleaner, REDIS_URL);
+        Response keys = await(redis.send(Request.cmd(Command.KEYS).arg(keyPrefix + "*")));
+        for (Response key : keys) {
+          await(redis.send(Request.cmd(Command.DEL).arg(key.toString())));
+        }
+      } finally {
+        cleaner.close();
+      }
+    }
+    deleteTree(dataDir);
+  }
+
+  public static void dropDatabase(String name) {
+    try (Connection c = DriverManager.getConnection("jdbc:mariadb://" + MYSQL_HOST + ":" + MYSQL_PORT + "/",
+      MYSQL_USER, MYSQL_PASSWORD); Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS `" + name + "`");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot drop test database " + name, e);
+    }
+  }
+
+  public static boolean databaseExists(String name) {
+    try (Connection c = DriverManager.getConnection("jdbc:mariadb://" + MYSQL_HOST + ":" + MYSQL_PORT + "/",
+      MYSQL_USER, MYSQL_PASSWORD); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SHOW DATABASES LIKE '" + name + "'")) {
+      return rs.next();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<Path> listFiles(Path root, java.util.function.Predicate<Path> keep) {
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      return walk.filter(Files::isRegularFile).filter(keep).toList();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : value;
+  }
+}
