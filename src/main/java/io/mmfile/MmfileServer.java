@@ -9,6 +9,7 @@ import io.mmfile.auth.AppKeyRepository;
 import io.mmfile.files.BlobStore;
 import io.mmfile.files.DiskBlobStore;
 import io.mmfile.files.FileExpiry;
+import io.mmfile.files.FileIntake;
 import io.mmfile.files.FileRecordCache;
 import io.mmfile.files.FileRecordRepository;
 import io.mmfile.files.FileStores;
@@ -80,7 +81,7 @@ public final class MmfileServer {
         FileUrls urls = new FileUrls(config.http().publicBaseUrl());
         Health health = new Health(pool, redis);
         return vertx.deployVerticle(() -> new HttpVerticle(config,
-            new DaokeRoutes(new SaveImageHandler(vertx.eventBus(), appKeyCache, gate, config.upload(), urls),
+            new DaokeRoutes(new SaveImageHandler(new FileIntake(vertx.eventBus(), config.upload()), appKeyCache, gate, urls),
               new GainImageHandler(stores, expiry)), health),
           new DeploymentOptions().setInstances(config.http().instances()));
       })

@@ -13,7 +13,8 @@ import java.util.Optional;
 /** File records in SQL. */
 public final class FileRecordRepository {
   private static final String COLUMNS =
-    "file_id, app_key, store, size, sha256, content_type, extension, width, height, created_ms, expires_ms";
+    "file_id, app_key, store, size, sha256, content_type, extension, width, height, created_ms, expires_ms, "
+      + "account_id, name, preview_id";
 
   private final Pool pool;
 
@@ -22,9 +23,10 @@ public final class FileRecordRepository {
   }
 
   public Future<Void> insert(FileRecord r) {
-    return pool.preparedQuery("INSERT INTO files (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    return pool.preparedQuery("INSERT INTO files (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .execute(Tuple.from(new Object[] {r.fileId(), r.appKey(), r.store().column(), r.size(), r.sha256(),
-        r.contentType(), r.extension(), r.width(), r.height(), r.createdMs(), r.expiresMs()}))
+        r.contentType(), r.extension(), r.width(), r.height(), r.createdMs(), r.expiresMs(), r.accountId(),
+        r.name(), r.previewId()}))
       .<Void>mapEmpty()
       .recover(Failure::sql);
   }
@@ -55,6 +57,25 @@ public final class FileRecordRepository {
       .recover(Failure::sql);
   }
 
+  /** The files of an account, newest first. */
+  public Future<List<FileRecord>> ofAccount(String accountId, int limit) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM files WHERE account_id = ? ORDER BY created_ms DESC LIMIT ?")
+      .execute(Tuple.of(accountId, limit))
+      .map(rows -> {
+        List<FileRecord> records = new ArrayList<>();
+        rows.forEach(row -> records.add(toRecord(row)));
+        return records;
+      })
+      .recover(Failure::sql);
+  }
+
+  public Future<Void> setPreview(String fileId, String previewId) {
+    return pool.preparedQuery("UPDATE files SET preview_id = ? WHERE file_id = ?")
+      .execute(Tuple.of(previewId, fileId))
+      .<Void>mapEmpty()
+      .recover(Failure::sql);
+  }
+
   public Future<Long> count() {
     return pool.query("SELECT COUNT(*) FROM files").execute()
       .map(rows -> rows.iterator().next().getLong(0))
@@ -64,6 +85,6 @@ public final class FileRecordRepository {
   private static FileRecord toRecord(Row row) {
     return new FileRecord(row.getString(0), row.getString(1), StoreKind.fromColumn(row.getString(2)),
       row.getLong(3), row.getString(4), row.getString(5), row.getString(6), row.getInteger(7),
-      row.getInteger(8), row.getLong(9), row.getLong(10));
+      row.getInteger(8), row.getLong(9), row.getLong(10), row.getString(11), row.getString(12), row.getString(13));
   }
 }

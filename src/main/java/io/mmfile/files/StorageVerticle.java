@@ -137,15 +137,17 @@ public final class StorageVerticle extends VerticleBase {
         return;
       }
       var image = ImageProbe.probe(head);
-      if (image.isEmpty()) {
+      if (image.isEmpty() && request.getBoolean("requireImage", true)) {
         fail(message, Failure.of(Failure.Kind.UNSUPPORTED_CONTENT, "not an image"));
         return;
       }
       long now = System.currentTimeMillis();
-      var info = image.get();
+      var info = image.orElseGet(() -> new ImageProbe.ImageInfo("other",
+        request.getString("contentType", "application/octet-stream"), request.getString("extension", ""), 0, 0));
       FileRecord record = new FileRecord(fileId, request.getString("appKey"), target, size,
         HexFormat.of().formatHex(sha256.digest()), info.contentType(), info.extension(), info.width(),
-        info.height(), now, ttlMs == 0 ? null : now + ttlMs);
+        info.height(), now, ttlMs == 0 ? null : now + ttlMs, request.getString("accountId"),
+        request.getString("name"), null);
       tail = tail
         .compose(v -> target == kind ? Future.succeededFuture(writer) : restage(target))
         .compose(w -> w.commit(ttlMs))

@@ -97,13 +97,11 @@ public final class UploadSink {
     return idle.future();
   }
 
-  /** Flushes, then asks the storage side to check the bytes, commit them to {@code store} and record the file. */
-  public Future<FileRecord> commit(String appKey, long expectedLength, long ttlMs, StoreKind store) {
+  /** Flushes, then asks the storage side to check the bytes, commit them and record the file. */
+  public Future<FileRecord> commit(CommitRequest request) {
     return flush().compose(v -> {
       finished = true;
-      JsonObject request = new JsonObject().put("appKey", appKey).put("length", expectedLength)
-        .put("ttlMs", ttlMs).put("store", store.column());
-      return bus.<JsonObject>request(session, request, new DeliveryOptions(controlOptions)
+      return bus.<JsonObject>request(session, request.toJson(), new DeliveryOptions(controlOptions)
           .addHeader(StorageProtocol.OP, StorageProtocol.COMMIT))
         .map(reply -> FileRecord.fromJson(reply.body()))
         .recover(t -> Future.failedFuture(StorageProtocol.toFailure(t)));

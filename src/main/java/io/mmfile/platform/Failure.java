@@ -16,8 +16,24 @@ public final class Failure extends RuntimeException {
     EMPTY_BODY,
     /** The body is not in the format the endpoint takes (not multipart, not JSON, …). */
     MALFORMED_BODY,
-    /** Credentials (app key, token) unknown, disabled or wrong. */
+    /** Credentials (app key, token, authorization code) unknown, disabled, forged or revoked. */
     UNAUTHORIZED,
+    /** An access token that was valid but has expired: refresh it. */
+    TOKEN_EXPIRED,
+    /** The session was ended by a login on another device of the same platform. */
+    SESSION_REPLACED,
+    /** Authenticated, but not allowed to touch this resource. */
+    FORBIDDEN,
+    /** The password does not match. */
+    WRONG_PASSWORD,
+    /** The account has no password to log in with. */
+    PASSWORD_NOT_SET,
+    /** A verification code that does not match. */
+    CODE_WRONG,
+    /** A verification code that expired, was used up or was never sent. */
+    CODE_EXPIRED,
+    /** Too many attempts or requests; {@link #retryAfterSeconds()} says when to try again. */
+    RATE_LIMITED,
     /** The request signature does not match. */
     BAD_SIGNATURE,
     /** The content is not of an accepted type (an upload that is not an image). */
@@ -38,11 +54,25 @@ public final class Failure extends RuntimeException {
 
   private final Kind kind;
   private final String parameter;
+  private final long retryAfterSeconds;
 
   private Failure(Kind kind, String parameter, String message, Throwable cause) {
+    this(kind, parameter, message, cause, 0);
+  }
+
+  private Failure(Kind kind, String parameter, String message, Throwable cause, long retryAfterSeconds) {
     super(message, cause, false, cause != null);
     this.kind = kind;
     this.parameter = parameter;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  public static Failure rateLimited(String message, long retryAfterSeconds) {
+    return new Failure(Kind.RATE_LIMITED, null, message, null, retryAfterSeconds);
+  }
+
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public static Failure of(Kind kind, String message) {
@@ -53,6 +83,11 @@ public final class Failure extends RuntimeException {
     return new Failure(kind, null, message, cause);
   }
 
+  /** A failure about one named thing: {@code about(NOT_FOUND, "accountID", …)}. */
+  public static Failure about(Kind kind, String parameter, String message) {
+    return new Failure(kind, parameter, message, null);
+  }
+
   public static Failure invalid(String parameter) {
     return new Failure(Kind.INVALID_PARAMETER, parameter, parameter + " is invalid", null);
   }
@@ -61,7 +96,7 @@ public final class Failure extends RuntimeException {
     return kind;
   }
 
-  /** The offending parameter for {@link Kind#INVALID_PARAMETER}, else null. */
+  /** The parameter the failure is about (always set for {@link Kind#INVALID_PARAMETER}), else null. */
   public String parameter() {
     return parameter;
   }

@@ -4,6 +4,8 @@ import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +26,21 @@ public record MmfileConfig(
   String redisKeyPrefix,
   Storage storage,
   Upload upload,
+  Auth auth,
+  Sms sms,
   int shutdownGraceSeconds) {
+
+  /** Tokens, password hashing and login throttling. */
+  public record Auth(Optional<Path> jwtPrivateKey, Optional<String> jwtKeyId, List<Path> jwtPreviousPublicKeys,
+                     int accessTokenMinutes, int refreshTokenDays, int argon2MemoryKib, int argon2Iterations,
+                     int argon2Parallelism, int hashThreads, int loginBackoffAfter, int loginLockAfter,
+                     int loginLockMinutes, boolean requireAuthorizationCode) {
+  }
+
+  /** Verification codes and how they are sent. */
+  public record Sms(String sender, Optional<URI> httpUrl, int codeTtlSeconds, int maxAttempts,
+                    int resendCooldownSeconds) {
+  }
 
   /** The HTTP front: listen address, instances, TLS and the base of returned URLs. */
   public record Http(String host, int port, int instances, Optional<String> publicBaseUrl,
@@ -74,6 +90,45 @@ public record MmfileConfig(
       r.integer("upload.chunk-bytes", 1024, 16 * 1024 * 1024),
       r.integer("upload.window-chunks", 1, 1024),
       r.integer("upload.idle-timeout-seconds", 1, 86400));
+    Optional<String> privateKey = r.optionalString("auth.jwt-private-key");
+    List<Path> previous = new ArrayList<>();
+    r.optionalString("auth.jwt-previous-public-keys").ifPresent(list -> {
+      for (String file : list.split(",")) {
+        if (!file.isBlank()) {
+          previous.add(existingFile("auth.jwt-previous-public-keys", file.trim()));
+        }
+      }
+    });
+    int hashThreads = r.integer("auth.hash-threads", 0, 256);
+    Auth auth = new Auth(
+      privateKey.map(k -> existingFile("auth.jwt-private-key", k)),
+      r.optionalString("auth.jwt-key-id"),
+      List.copyOf(previous),
+      r.integer("auth.access-token-minutes", 1, 24 * 60),
+      r.integer("auth.refresh-token-days", 1, 3650),
+      r.integer("auth.argon2-memory-kib", 8 * 1024, 4 * 1024 * 1024),
+      r.integer("auth.argon2-iterations", 1, 100),
+      r.integer("auth.argon2-parallelism", 1, 64),
+      hashThreads == 0 ? Runtime.getRuntime().availableProcessors() : hashThreads,
+      r.integer("auth.login-backoff-after", 1, 1000),
+      r.integer("auth.login-lock-after", 1, 1000),
+      r.integer("auth.login-lock-minutes", 1, 24 * 60),
+      r.bool("auth.require-authorization-code"));
+    if (privateKey.isPresent() && auth.jwtKeyId().isEmpty()) {
+      throw new ConfigException("auth.jwt-key-id", "is required with auth.jwt-private-key");
+    }
+    String sender = r.string("sms.sender");
+    if (!sender.equals("log") && !sender.equals("http")) {
+      throw new ConfigException("sms.sender", "must be log or http, got '" + sender + "'");
+    }
+    Optional<URI> smsUrl = r.optionalString("sms.http-url").map(u -> uri("sms.http-url", u, "http", "https"));
+    if (sender.equals("http") && smsUrl.isEmpty()) {
+      throw new ConfigException("sms.http-url", "is required when sms.sender is http");
+    }
+    Sms sms = new Sms(sender, smsUrl,
+      r.integer("sms.code-ttl-seconds", 10, 86400),
+      r.integer("sms.max-attempts", 1, 100),
+      r.integer("sms.resend-cooldown-seconds", 0, 86400));
     return new MmfileConfig(
       http,
       Path.of(r.string("data.dir")),
@@ -86,6 +141,8 @@ public record MmfileConfig(
       r.string("redis.key-prefix"),
       storage,
       upload,
+      auth,
+      sms,
       r.integer("shutdown.grace-seconds", 0, 3600));
   }
 
@@ -171,6 +228,18 @@ public record MmfileConfig(
         throw new ConfigException(key, "must be between " + min + " and " + max + ", got " + value);
       }
       return value;
+    }
+
+    boolean bool(String key) {
+      Object v = raw(key);
+      if (v instanceof Boolean b) {
+        return b;
+      }
+      String text = String.valueOf(v).trim().toLowerCase(Locale.ROOT);
+      if (text.equals("true") || text.equals("false")) {
+        return Boolean.parseBoolean(text);
+      }
+      throw new ConfigException(key, "must be true or false, got '" + v + "'");
     }
 
     int integer(String key, int min, int max) {

@@ -2,18 +2,14 @@ package io.mmfile.api.daoke;
 
 import io.mmfile.auth.AppKey;
 import io.mmfile.auth.AppKeyCache;
+import io.mmfile.files.CommitRequest;
+import io.mmfile.files.FileIntake;
 import io.mmfile.files.FileRecord;
-import io.mmfile.files.StoreKind;
 import io.mmfile.files.UploadGate;
-import io.mmfile.files.UploadSink;
 import io.mmfile.platform.Failure;
-import io.mmfile.platform.MmfileConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpServerFileUpload;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -22,28 +18,25 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * {@code POST /dfsapi/v2/saveImage} (WIRE.md §1). The file part is streamed to a storage verticle as it
- * arrives, under the {@link UploadSink} credit window; the request is paused whenever the window is full.
- * Form fields may come before or after the file part, so the full check runs when the request ends,
- * before anything is committed.
+ * arrives ({@link FileIntake}); form fields may come before or after it, and Vert.x hands them out
+ * only when the body is complete, so the full check runs when the request ends, before anything is
+ * committed.
  */
 public final class SaveImageHandler implements Handler<RoutingContext> {
   private static final String FILE_PART = "mmfile";
 
-  private final EventBus bus;
+  private final FileIntake intake;
   private final AppKeyCache appKeys;
   private final UploadGate gate;
-  private final MmfileConfig.Upload limits;
   private final FileUrls urls;
 
-  public SaveImageHandler(EventBus bus, AppKeyCache appKeys, UploadGate gate, MmfileConfig.Upload limits, FileUrls urls) {
-    this.bus = bus;
+  public SaveImageHandler(FileIntake intake, AppKeyCache appKeys, UploadGate gate, FileUrls urls) {
+    this.intake = intake;
     this.appKeys = appKeys;
     this.gate = gate;
-    this.limits = limits;
     this.urls = urls;
   }
 
@@ -59,21 +52,14 @@ public final class SaveImageHandler implements Handler<RoutingContext> {
 
   /** One saveImage request from first byte to answer. Runs on the request's event loop only. */
   private final class Exchange {
-    private final RoutingContext ctx;
     private final HttpServerRequest request;
     private final HttpServerResponse response;
     private boolean holdsGate;
     private boolean answered;
     private boolean requestEnded;
-    private boolean sawFile;
-    private UploadSink sink;
-    private HttpServerFileUpload upload;
-    /** Completes once every byte of the file part reached the storage side. */
-    private final Promise<Void> fileStored = Promise.promise();
-    private long received;
+    private FileIntake.Staged file;
 
     Exchange(RoutingContext ctx, boolean holdsGate) {
-      this.ctx = ctx;
       this.request = ctx.request();
       this.response = ctx.response();
       this.holdsGate = holdsGate;
@@ -109,66 +95,29 @@ public final class SaveImageHandler implements Handler<RoutingContext> {
     }
 
     private void onUpload(HttpServerFileUpload upload) {
-      if (answered || sawFile || !FILE_PART.equals(upload.name())) {
+      if (answered || file != null || !FILE_PART.equals(upload.name())) {
         upload.handler(ignored -> { });
         return;
       }
-      sawFile = true;
-      upload.pause();
       String appKey;
       try {
         // Vert.x hands out form fields only when the whole body is parsed, so the one thing known
-        // before the file's bytes is an appKey sent as a header: refuse an unknown one at once.
+        // before the file's bytes is an appKey sent as a header: an unknown one is refused at once.
         appKey = SaveImageForm.appKeyIfPresent(MultiMap.caseInsensitiveMultiMap(), request.headers());
       } catch (Failure f) {
         fail(f);
         return;
       }
-      Future<Optional<AppKey>> app = appKey == null ? Future.succeededFuture(Optional.empty()) : appKeys.enabled(appKey);
-      app.compose(found -> {
-          if (appKey != null && found.isEmpty()) {
-            return Future.failedFuture(Failure.of(Failure.Kind.UNAUTHORIZED, "unknown appKey"));
+      file = intake.stage(upload);
+      file.received().onFailure(this::fail);
+      if (appKey != null) {
+        appKeys.enabled(appKey).onComplete(found -> {
+          if (found.failed()) {
+            fail(found.cause());
+          } else if (found.result().isEmpty()) {
+            fail(Failure.of(Failure.Kind.UNAUTHORIZED, "unknown appKey"));
           }
-          // Staged in the durable store: which store the client wants is known only at the end.
-          return UploadSink.open(bus, StoreKind.DURABLE, limits);
-        })
-        .onSuccess(opened -> stream(upload, opened))
-        .onFailure(this::fail);
-    }
-
-    private void stream(HttpServerFileUpload upload, UploadSink opened) {
-      if (answered) {
-        opened.abort();
-        return;
-      }
-      sink = opened;
-      this.upload = upload;
-      sink.drainHandler(v -> upload.resume());
-      sink.failureHandler(this::fail);
-      upload.exceptionHandler(t -> fail(Failure.of(Failure.Kind.ABORTED, "upload failed: " + t.getMessage())));
-      upload.handler(this::onData);
-      upload.endHandler(v -> sink.flush().onComplete(ar -> {
-        if (ar.succeeded()) {
-          fileStored.tryComplete();
-        } else {
-          fileStored.tryFail(ar.cause());
-        }
-      }));
-      upload.resume();
-    }
-
-    private void onData(Buffer data) {
-      if (answered) {
-        return;
-      }
-      received += data.length();
-      if (received > limits.maxBytes()) {
-        fail(Failure.invalid("file length"));
-        return;
-      }
-      sink.write(data);
-      if (sink.writeQueueFull()) {
-        upload.pause();
+        });
       }
     }
 
@@ -178,7 +127,7 @@ public final class SaveImageHandler implements Handler<RoutingContext> {
       }
       String appKey;
       try {
-        if (request.formAttributes().isEmpty() && !sawFile) {
+        if (request.formAttributes().isEmpty() && file == null) {
           throw Failure.of(Failure.Kind.EMPTY_BODY, "empty form");
         }
         appKey = SaveImageForm.appKey(request.formAttributes(), request.headers());
@@ -190,13 +139,12 @@ public final class SaveImageHandler implements Handler<RoutingContext> {
         .compose(found -> {
           AppKey app = found.orElseThrow(() -> Failure.of(Failure.Kind.UNAUTHORIZED, "unknown appKey"));
           SaveImageForm.Params params = SaveImageForm.check(request.formAttributes(), request.headers(), app,
-            limits.maxBytes());
-          if (!sawFile) {
+            intake.limits().maxBytes());
+          if (file == null) {
             throw Failure.invalid(FILE_PART);
           }
           // The request can end while the file part is still on its way to the storage side.
-          return fileStored.future()
-            .compose(v -> sink.commit(params.appKey(), params.length(), params.ttlMs(), params.store()));
+          return file.commit(CommitRequest.image(params.appKey(), params.length(), params.ttlMs(), params.store()));
         })
         .onSuccess(this::succeed)
         .onFailure(this::fail);
@@ -219,7 +167,6 @@ public final class SaveImageHandler implements Handler<RoutingContext> {
         return;
       }
       answered = true;
-      fileStored.tryFail(t);
       abortUpload();
       Failure failure = Failure.wrap(t, Failure.Kind.STORE_FAILED);
       boolean bodyUnread = !requestEnded;
@@ -241,8 +188,8 @@ public final class SaveImageHandler implements Handler<RoutingContext> {
     }
 
     private void abortUpload() {
-      if (sink != null) {
-        sink.abort();
+      if (file != null) {
+        file.abort();
       }
     }
 

@@ -1,0 +1,105 @@
+package io.mmfile.accounts;
+
+import io.mmfile.platform.Failure;
+import io.vertx.core.Future;
+import io.vertx.mysqlclient.MySQLException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.util.Optional;
+
+/** Accounts in SQL; the one place their SQL lives. */
+public final class AccountRepository {
+  /** MySQL/MariaDB's duplicate-key error. */
+  private static final int DUPLICATE_KEY = 1062;
+  private static final String COLUMNS = "id, username, mobile, email, password_hash, register_source, register_data, "
+    + "avatar_url, profile, created_ms, updated_ms";
+
+  /** The columns an account can be found by. */
+  public enum Login {
+    USERNAME("username"), MOBILE("mobile"), EMAIL("email");
+
+    final String column;
+
+    Login(String column) {
+      this.column = column;
+    }
+  }
+
+  private final Pool pool;
+
+  public AccountRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Fails with {@link Failure.Kind#CONFLICT} when the username, mobile or email is taken. */
+  public Future<Void> insert(Account a) {
+    return pool.preparedQuery("INSERT INTO accounts (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .execute(Tuple.from(new Object[] {a.id(), a.username(), a.mobile(), a.email(), a.passwordHash(),
+        a.registerSource(), a.registerData(), a.avatarUrl(), a.profile(), a.createdMs(), a.updatedMs()}))
+      .<Void>mapEmpty()
+      .recover(t -> Future.failedFuture(duplicate(t) ? Failure.about(Failure.Kind.CONFLICT, "account", "account exists")
+        : Failure.wrap(t, Failure.Kind.SQL_UNAVAILABLE)));
+  }
+
+  public Future<Optional<Account>> find(String id) {
+    return one("SELECT " + COLUMNS + " FROM accounts WHERE id = ?", id);
+  }
+
+  public Future<Optional<Account>> findBy(Login login, String value) {
+    return one("SELECT " + COLUMNS + " FROM accounts WHERE " + login.column + " = ?", value);
+  }
+
+  public Future<Void> updatePasswordHash(String id, String hash) {
+    return update("UPDATE accounts SET password_hash = ?, updated_ms = ? WHERE id = ?",
+      Tuple.of(hash, System.currentTimeMillis(), id));
+  }
+
+  /** Fails with {@link Failure.Kind#CONFLICT} ("newmobile") when another account has the number. */
+  public Future<Void> updateMobile(String id, String mobile) {
+    return pool.preparedQuery("UPDATE accounts SET mobile = ?, updated_ms = ? WHERE id = ?")
+      .execute(Tuple.of(mobile, System.currentTimeMillis(), id))
+      .<Void>mapEmpty()
+      .recover(t -> Future.failedFuture(duplicate(t) ? Failure.about(Failure.Kind.CONFLICT, "newmobile", "mobile bound")
+        : Failure.wrap(t, Failure.Kind.SQL_UNAVAILABLE)));
+  }
+
+  public Future<Void> updateProfile(String id, String profile, String avatarUrl) {
+    return update("UPDATE accounts SET profile = ?, avatar_url = ?, updated_ms = ? WHERE id = ?",
+      Tuple.of(profile, avatarUrl, System.currentTimeMillis(), id));
+  }
+
+  public Future<Void> updateAvatar(String id, String avatarUrl) {
+    return update("UPDATE accounts SET avatar_url = ?, updated_ms = ? WHERE id = ?",
+      Tuple.of(avatarUrl, System.currentTimeMillis(), id));
+  }
+
+  private Future<Void> update(String sql, Tuple args) {
+    return pool.preparedQuery(sql).execute(args).<Void>mapEmpty().recover(Failure::sql);
+  }
+
+  private Future<Optional<Account>> one(String sql, String arg) {
+    return pool.preparedQuery(sql).execute(Tuple.of(arg))
+      .map(rows -> rows.size() == 0 ? Optional.<Account>empty() : Optional.of(toAccount(rows.iterator().next())))
+      .recover(Failure::sql);
+  }
+
+  private static boolean duplicate(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof MySQLException e && e.getErrorCode() == DUPLICATE_KEY) {
+        return true;
+      }
+      if (c instanceof SQLIntegrityConstraintViolationException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Account toAccount(Row r) {
+    return new Account(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+      r.getString(5), r.getString(6), r.getString(7), r.getString(8), r.getLong(9), r.getLong(10));
+  }
+}

@@ -1,0 +1,212 @@
+package io.mmfile.accounts;
+
+import io.mmfile.accounts.AccountRepository.Login;
+import io.mmfile.auth.LoginThrottle;
+import io.mmfile.auth.PasswordHasher;
+import io.mmfile.auth.SmsCodes;
+import io.mmfile.auth.TokenService;
+import io.mmfile.auth.TokenService.Principal;
+import io.mmfile.auth.TokenService.TokenPair;
+import io.mmfile.platform.Failure;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.security.SecureRandom;
+import java.util.Optional;
+
+/**
+ * The account capability every dialect calls: registration, login, passwords, mobile binding and the
+ * profile. Dialects only parse their wire format and render {@link Failure}s in their own codes.
+ */
+public final class AccountService {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final char[] ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
+
+  /** A sign-up; at least one of username, mobile and email. A mobile needs its SMS code. */
+  public record Registration(String username, String mobile, String email, String password, String verificationCode,
+                             String source, JsonObject data) {
+  }
+
+  /** How a user logs in: which identifier, its value, the password. */
+  public record Credentials(Login login, String value, String password) {
+  }
+
+  /** userBindMobile's request after its sign was checked (WIRE.md §1 API 2308). */
+  public record MobileBinding(String mobile, String accountId, String accessToken, String newMobile) {
+  }
+
+  private final AccountRepository accounts;
+  private final PasswordHasher hasher;
+  private final TokenService tokens;
+  private final LoginThrottle throttle;
+  private final SmsCodes smsCodes;
+
+  public AccountService(AccountRepository accounts, PasswordHasher hasher, TokenService tokens, LoginThrottle throttle,
+                        SmsCodes smsCodes) {
+    this.accounts = accounts;
+    this.hasher = hasher;
+    this.tokens = tokens;
+    this.throttle = throttle;
+    this.smsCodes = smsCodes;
+  }
+
+  public TokenService tokens() {
+    return tokens;
+  }
+
+  public Future<Void> sendVerificationCode(String mobile) {
+    try {
+      AccountFormats.requireMobile(mobile, "mobile");
+    } catch (Failure f) {
+      return Future.failedFuture(f);
+    }
+    return smsCodes.send(mobile);
+  }
+
+  /** Creates an account and answers its id. */
+  public Future<String> register(Registration r) {
+    String username;
+    String mobile;
+    String email;
+    try {
+      if (r.username() == null && r.mobile() == null && r.email() == null) {
+        throw Failure.invalid("username");
+      }
+      username = r.username() == null ? null : AccountFormats.requireUsername(r.username());
+      mobile = r.mobile() == null ? null : AccountFormats.requireMobile(r.mobile(), "mobile");
+      email = r.email() == null ? null : AccountFormats.requireEmail(r.email());
+      AccountFormats.requirePassword(r.password());
+      if (mobile != null && (r.verificationCode() == null || r.verificationCode().isBlank())) {
+        throw Failure.invalid("verificationcode");
+      }
+    } catch (Failure f) {
+      return Future.failedFuture(f);
+    }
+    Future<Void> codeChecked = mobile == null ? Future.succeededFuture() : smsCodes.verify(mobile, r.verificationCode());
+    return codeChecked
+      .compose(v -> hasher.hash(r.password()))
+      .compose(hash -> {
+        long now = System.currentTimeMillis();
+        Account account = new Account(newId(), username, mobile, email, hash, r.source(),
+          r.data() == null ? null : r.data().encode(), null, null, now, now);
+        return accounts.insert(account).map(account.id());
+      });
+  }
+
+  /** Checks the password (throttled before any hash is computed) and starts a session. */
+  public Future<TokenPair> login(Credentials c, String platid, String clientAddress) {
+    if (c.value() == null || c.value().isBlank() || c.password() == null || c.password().isEmpty()) {
+      return Future.failedFuture(Failure.invalid(c.value() == null || c.value().isBlank() ? c.login().column : "password"));
+    }
+    String login = c.login() == Login.EMAIL ? c.value().toLowerCase(java.util.Locale.ROOT) : c.value();
+    String throttleKey = c.login().column + ":" + login;
+    return throttle.check(throttleKey, clientAddress)
+      .compose(v -> accounts.findBy(c.login(), login))
+      .compose(found -> {
+        if (found.isEmpty()) {
+          return throttle.recordFailure(throttleKey, clientAddress)
+            .compose(x -> Future.failedFuture(Failure.about(Failure.Kind.NOT_FOUND, "account", "no such account")));
+        }
+        Account account = found.get();
+        if (account.passwordHash() == null) {
+          return Future.failedFuture(Failure.of(Failure.Kind.PASSWORD_NOT_SET, "no password set"));
+        }
+        return hasher.verify(c.password(), account.passwordHash()).compose(check -> {
+          if (!check.matches()) {
+            return throttle.recordFailure(throttleKey, clientAddress)
+              .compose(x -> Future.failedFuture(Failure.of(Failure.Kind.WRONG_PASSWORD, "wrong password")));
+          }
+          Future<Void> rehashed = check.needsRehash()
+            ? hasher.hash(c.password()).compose(h -> accounts.updatePasswordHash(account.id(), h))
+            : Future.succeededFuture();
+          return rehashed
+            .compose(x -> throttle.recordSuccess(throttleKey))
+            .compose(x -> tokens.startSession(account.id(), platid));
+        });
+      });
+  }
+
+  /** Changes the password; every other session of the account ends, the caller's stays. */
+  public Future<Void> changePassword(Principal who, String oldPassword, String newPassword) {
+    try {
+      AccountFormats.requirePassword(newPassword);
+    } catch (Failure f) {
+      return Future.failedFuture(f);
+    }
+    return account(who.uid()).compose(account -> {
+      if (account.passwordHash() == null) {
+        return Future.failedFuture(Failure.of(Failure.Kind.PASSWORD_NOT_SET, "no password set"));
+      }
+      return hasher.verify(oldPassword == null ? "" : oldPassword, account.passwordHash()).compose(check -> check.matches()
+        ? hasher.hash(newPassword)
+          .compose(hash -> accounts.updatePasswordHash(account.id(), hash))
+          .compose(v -> tokens.endOtherSessions(account.id(), who.sid()))
+        : Future.failedFuture(Failure.of(Failure.Kind.WRONG_PASSWORD, "wrong password")));
+    });
+  }
+
+  /**
+   * Binds {@code newMobile} to the account named by {@code mobile} and/or {@code accountId}, in the
+   * order of checks of WIRE.md §1: the account, then the access token, then the new number.
+   */
+  public Future<Void> bindMobile(MobileBinding b) {
+    Future<Optional<Account>> byMobile = b.mobile() == null ? Future.succeededFuture(Optional.empty())
+      : accounts.findBy(Login.MOBILE, b.mobile());
+    return byMobile.compose(mobileOwner -> {
+      if (b.mobile() != null && mobileOwner.isEmpty()) {
+        return Future.failedFuture(Failure.about(Failure.Kind.NOT_FOUND, "mobile", "mobile names no account"));
+      }
+      if (mobileOwner.isPresent() && b.accountId() != null && !mobileOwner.get().id().equals(b.accountId())) {
+        return Future.failedFuture(Failure.about(Failure.Kind.CONFLICT, "accountID", "mobile and accountID differ"));
+      }
+      if (mobileOwner.isPresent()) {
+        return Future.succeededFuture(mobileOwner.get());
+      }
+      return accounts.find(b.accountId()).compose(byId -> byId.isPresent() ? Future.succeededFuture(byId.get())
+        : Future.failedFuture(Failure.about(Failure.Kind.NOT_FOUND, "accountID", "no such account")));
+    }).compose(account -> tokens.authenticate(b.accessToken())
+      .compose(principal -> principal.uid().equals(account.id()) ? Future.succeededFuture(account)
+        : Future.failedFuture(Failure.of(Failure.Kind.FORBIDDEN, "token of another account")))
+    ).compose(account -> accounts.findBy(Login.MOBILE, b.newMobile()).compose(owner -> owner.isPresent()
+      ? Future.failedFuture(Failure.about(Failure.Kind.CONFLICT, "newmobile", "mobile already bound"))
+      : accounts.updateMobile(account.id(), b.newMobile())));
+  }
+
+  public Future<Account> account(String uid) {
+    return accounts.find(uid).compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
+      : Future.failedFuture(Failure.about(Failure.Kind.NOT_FOUND, "account", "no such account")));
+  }
+
+  /** Saves the profile of the caller's own account; the avatar URL in it becomes the account's avatar. */
+  public Future<Void> saveProfile(Principal who, String userId, JsonObject profile) {
+    if (!who.uid().equals(userId)) {
+      return Future.failedFuture(Failure.of(Failure.Kind.FORBIDDEN, "a profile is written by its owner only"));
+    }
+    return account(userId).compose(account ->
+      accounts.updateProfile(userId, profile.encode(), profile.getString("avatar_url", account.avatarUrl())));
+  }
+
+  /** The stored profile (empty when none was saved), with the account's current avatar. */
+  public Future<JsonObject> profile(String userId) {
+    return account(userId).map(account -> {
+      JsonObject profile = account.profile() == null ? new JsonObject().put("user_id", userId)
+        : new JsonObject(account.profile());
+      if (account.avatarUrl() != null) {
+        profile.put("avatar_url", account.avatarUrl());
+      }
+      return profile;
+    });
+  }
+
+  public Future<Void> setAvatar(String uid, String url) {
+    return accounts.updateAvatar(uid, url);
+  }
+
+  private static String newId() {
+    char[] id = new char[26];
+    for (int i = 0; i < id.length; i++) {
+      id[i] = ID_ALPHABET[RANDOM.nextInt(ID_ALPHABET.length)];
+    }
+    return new String(id);
+  }
+}
