@@ -1,11 +1,23 @@
 package io.mmfile;
 
+import io.mmfile.accounts.AccountRepository;
+import io.mmfile.accounts.AccountService;
 import io.mmfile.api.daoke.DaokeRoutes;
 import io.mmfile.api.daoke.FileUrls;
 import io.mmfile.api.daoke.GainImageHandler;
 import io.mmfile.api.daoke.SaveImageHandler;
+import io.mmfile.api.daoke.UserBindMobileHandler;
+import io.mmfile.api.srv.SrvRoutes;
+import io.mmfile.api.weidu.WeiduRoutes;
 import io.mmfile.auth.AppKeyCache;
 import io.mmfile.auth.AppKeyRepository;
+import io.mmfile.auth.AuthorizationCodes;
+import io.mmfile.auth.LoginThrottle;
+import io.mmfile.auth.PasswordHasher;
+import io.mmfile.auth.SigningKeys;
+import io.mmfile.auth.SmsCodes;
+import io.mmfile.auth.SmsSender;
+import io.mmfile.auth.TokenService;
 import io.mmfile.files.BlobStore;
 import io.mmfile.files.DiskBlobStore;
 import io.mmfile.files.FileExpiry;
@@ -14,15 +26,20 @@ import io.mmfile.files.FileRecordCache;
 import io.mmfile.files.FileRecordRepository;
 import io.mmfile.files.FileStores;
 import io.mmfile.files.MemoryBlobStore;
+import io.mmfile.files.Previews;
 import io.mmfile.files.RedisBlobStore;
 import io.mmfile.files.StorageProtocol;
 import io.mmfile.files.StorageVerticle;
 import io.mmfile.files.UploadGate;
 import io.mmfile.platform.Database;
+import io.mmfile.platform.Dialect;
 import io.mmfile.platform.Health;
 import io.mmfile.platform.HttpVerticle;
+import io.mmfile.platform.KeyValueStore;
 import io.mmfile.platform.KeyValueStores;
+import io.mmfile.platform.MemoryKeyValueStore;
 import io.mmfile.platform.MmfileConfig;
+import io.mmfile.platform.RedisKeyValueStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -32,14 +49,17 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
+
 /**
- * One mmfile node: migrations, shared pools and stores, then the storage and HTTP verticles. Used by
- * {@link Main} and, unchanged, by the integration tests.
+ * One mmfile node: migrations, shared pools and stores, the capabilities, then the storage and HTTP
+ * verticles. Used by {@link Main} and, unchanged, by the integration tests.
  */
 public final class MmfileServer {
   private static final Logger LOG = LoggerFactory.getLogger(MmfileServer.class);
   private static final long APP_KEY_CACHE_MS = 5_000;
   private static final int RECORD_CACHE_ENTRIES = 100_000;
+  private static final long PURGE_INTERVAL_MS = 60_000;
 
   private final Vertx vertx;
   private final MmfileConfig config;
@@ -47,7 +67,10 @@ public final class MmfileServer {
   private Redis redis;
   private FileStores stores;
   private AppKeyRepository appKeys;
+  private AccountService accounts;
+  private KeyValueStore kv;
   private long sweepTimer = -1;
+  private long purgeTimer = -1;
 
   public MmfileServer(Vertx vertx, MmfileConfig config) {
     this.vertx = vertx;
@@ -58,20 +81,27 @@ public final class MmfileServer {
     Database database = new Database(config);
     vertx.eventBus().registerCodec(new StorageProtocol.LocalBufferCodec());
     HttpVerticle.logTlsEngine(config);
-    return database.migrate(vertx).compose(v -> {
-      pool = database.openPool(vertx);
-      redis = config.redisUrl().isPresent() ? KeyValueStores.redis(vertx, config) : null;
-      appKeys = new AppKeyRepository(pool);
-      FileRecordRepository records = new FileRecordRepository(pool);
-      BlobStore durable = new DiskBlobStore(vertx, config.dataDir().resolve("files"));
-      BlobStore cache = redis != null
-        ? new RedisBlobStore(redis, config.redisKeyPrefix(), 2L * config.upload().idleTimeoutSeconds() * 1000 + 60_000)
-        : new MemoryBlobStore(config.storage().memoryCacheMaxBytes());
-      stores = new FileStores(durable, cache, records, new FileRecordCache(records, RECORD_CACHE_ENTRIES));
-      LOG.info("metadata: {}; cache store: {}", database.description(),
-        redis != null ? "Redis" : "in-process");
-      return config.embeddedDatabase() ? new DemoKey(config, appKeys).createIfFirstStart() : Future.succeededFuture();
-    }).compose(v -> vertx.deployVerticle(() -> new StorageVerticle(stores, config.upload()),
+    return database.migrate(vertx)
+      .compose(v -> vertx.executeBlocking(() -> SigningKeys.load(config.auth(), config.dataDir()), false))
+      .compose(keys -> {
+        pool = database.openPool(vertx);
+        redis = config.redisUrl().isPresent() ? KeyValueStores.redis(vertx, config) : null;
+        appKeys = new AppKeyRepository(pool);
+        FileRecordRepository records = new FileRecordRepository(pool);
+        BlobStore durable = new DiskBlobStore(vertx, config.dataDir().resolve("files"));
+        BlobStore cache = redis != null
+          ? new RedisBlobStore(redis, config.redisKeyPrefix(), 2L * config.upload().idleTimeoutSeconds() * 1000 + 60_000)
+          : new MemoryBlobStore(config.storage().memoryCacheMaxBytes());
+        stores = new FileStores(durable, cache, records, new FileRecordCache(records, RECORD_CACHE_ENTRIES));
+        kv = redis != null ? new RedisKeyValueStore(redis, config.redisKeyPrefix()) : memoryKeyValueStore();
+        TokenService tokens = new TokenService(vertx, keys, kv, config.auth());
+        accounts = new AccountService(new AccountRepository(pool), new PasswordHasher(vertx, config.auth()), tokens,
+          new LoginThrottle(kv, config.auth()), new SmsCodes(kv, SmsSender.create(vertx, config.sms()), config.sms()));
+        LOG.info("metadata: {}; cache store and sessions: {}; token key id {}", database.description(),
+          redis != null ? "Redis" : "in-process", keys.keyId());
+        return config.embeddedDatabase() ? new DemoKey(config, appKeys).createIfFirstStart() : Future.succeededFuture();
+      })
+      .compose(v -> vertx.deployVerticle(() -> new StorageVerticle(stores, config.upload()),
         new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(config.storage().instances())))
       .compose(v -> {
         FileExpiry expiry = new FileExpiry(stores);
@@ -79,10 +109,15 @@ public final class MmfileServer {
         UploadGate gate = new UploadGate(config.upload().maxConcurrent());
         AppKeyCache appKeyCache = new AppKeyCache(appKeys, APP_KEY_CACHE_MS);
         FileUrls urls = new FileUrls(config.http().publicBaseUrl());
+        FileIntake intake = new FileIntake(vertx.eventBus(), config.upload());
+        Previews previews = new Previews(vertx, intake, stores);
+        List<Dialect> dialects = List.of(
+          new DaokeRoutes(new SaveImageHandler(intake, appKeyCache, gate, urls), new GainImageHandler(stores, expiry),
+            new UserBindMobileHandler(appKeyCache, accounts)),
+          new SrvRoutes(accounts, new AuthorizationCodes(appKeyCache, kv), intake, urls, config.auth()),
+          new WeiduRoutes(accounts, intake, previews, stores, urls));
         Health health = new Health(pool, redis);
-        return vertx.deployVerticle(() -> new HttpVerticle(config,
-            new DaokeRoutes(new SaveImageHandler(new FileIntake(vertx.eventBus(), config.upload()), appKeyCache, gate, urls),
-              new GainImageHandler(stores, expiry)), health),
+        return vertx.deployVerticle(() -> new HttpVerticle(config, dialects, health),
           new DeploymentOptions().setInstances(config.http().instances()));
       })
       .map(v -> {
@@ -93,10 +128,19 @@ public final class MmfileServer {
       });
   }
 
+  private KeyValueStore memoryKeyValueStore() {
+    MemoryKeyValueStore memory = new MemoryKeyValueStore();
+    purgeTimer = vertx.setPeriodic(PURGE_INTERVAL_MS, id -> memory.purgeExpired());
+    return memory;
+  }
+
   /** Stops serving: in-flight requests get the grace period, then stores and pools close. */
   public Future<Void> stop() {
     if (sweepTimer >= 0) {
       vertx.cancelTimer(sweepTimer);
+    }
+    if (purgeTimer >= 0) {
+      vertx.cancelTimer(purgeTimer);
     }
     return vertx.close();
   }
@@ -112,5 +156,9 @@ public final class MmfileServer {
 
   public FileStores stores() {
     return stores;
+  }
+
+  public AccountService accounts() {
+    return accounts;
   }
 }

@@ -165,8 +165,10 @@ public final class AccountService {
       return accounts.find(b.accountId()).compose(byId -> byId.isPresent() ? Future.succeededFuture(byId.get())
         : Future.failedFuture(Failure.about(Failure.Kind.NOT_FOUND, "accountID", "no such account")));
     }).compose(account -> tokens.authenticate(b.accessToken())
+      .recover(t -> Future.failedFuture(t instanceof Failure f && f.kind() == Failure.Kind.TOKEN_EXPIRED ? f
+        : Failure.about(Failure.Kind.UNAUTHORIZED, "accessToken", "access token not live")))
       .compose(principal -> principal.uid().equals(account.id()) ? Future.succeededFuture(account)
-        : Future.failedFuture(Failure.of(Failure.Kind.FORBIDDEN, "token of another account")))
+        : Future.failedFuture(Failure.about(Failure.Kind.UNAUTHORIZED, "accessToken", "token of another account")))
     ).compose(account -> accounts.findBy(Login.MOBILE, b.newMobile()).compose(owner -> owner.isPresent()
       ? Future.failedFuture(Failure.about(Failure.Kind.CONFLICT, "newmobile", "mobile already bound"))
       : accounts.updateMobile(account.id(), b.newMobile())));

@@ -89,7 +89,8 @@ public final class TokenService {
     return jwt.authenticate(new TokenCredentials(accessToken))
       .recover(t -> Future.failedFuture(Failure.of(Failure.Kind.UNAUTHORIZED, "invalid access token")))
       .compose(user -> {
-        JsonObject claims = user.principal();
+        // The verified claims; the principal carries only some of them.
+        JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
         String uid = claims.getString("sub");
         String sid = claims.getString("sid");
         Long exp = claims.getLong("exp");

@@ -1,6 +1,5 @@
 package io.mmfile.platform;
 
-import io.mmfile.api.daoke.DaokeRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -14,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,13 +25,13 @@ public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
 
   private final MmfileConfig config;
-  private final DaokeRoutes daoke;
+  private final List<Dialect> dialects;
   private final Health health;
   private HttpServer server;
 
-  public HttpVerticle(MmfileConfig config, DaokeRoutes daoke, Health health) {
+  public HttpVerticle(MmfileConfig config, List<Dialect> dialects, Health health) {
     this.config = config;
-    this.daoke = daoke;
+    this.dialects = dialects;
     this.health = health;
   }
 
@@ -39,7 +39,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     health.mount(router, vertx);
-    daoke.mount(router);
+    dialects.forEach(d -> d.mount(router));
     router.errorHandler(404, ctx -> plainError(ctx, 404, "not found"));
     router.errorHandler(405, ctx -> plainError(ctx, 405, "method not allowed"));
     router.errorHandler(500, ctx -> {

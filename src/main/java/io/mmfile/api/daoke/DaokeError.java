@@ -45,7 +45,7 @@ public enum DaokeError {
       case INVALID_PARAMETER -> PARAMETER;
       case EMPTY_BODY -> EMPTY_BODY;
       case MALFORMED_BODY -> BAD_JSON;
-      case UNAUTHORIZED -> APP_KEY;
+      case UNAUTHORIZED -> "accessToken".equals(failure.parameter()) ? TOKEN_NOT_MATCHED : APP_KEY;
       case TOKEN_EXPIRED -> TOKEN_EXPIRED;
       case SESSION_REPLACED, FORBIDDEN -> TOKEN_NOT_MATCHED;
       case WRONG_PASSWORD, PASSWORD_NOT_SET, CODE_WRONG, CODE_EXPIRED, RATE_LIMITED -> INTERNAL;
@@ -54,7 +54,16 @@ public enum DaokeError {
       case SQL_UNAVAILABLE -> MYSQL;
       case REDIS_UNAVAILABLE -> REDIS;
       case STORE_FAILED, OVERLOADED, ABORTED -> SAVE_FAILED;
-      case NOT_FOUND, CONFLICT -> INTERNAL;
+      case NOT_FOUND -> switch (String.valueOf(failure.parameter())) {
+        case "mobile" -> MOBILE_NOT_AUTHORIZED;
+        case "accountID" -> ACCOUNT_NOT_IN_SERVICE;
+        default -> INTERNAL;
+      };
+      case CONFLICT -> switch (String.valueOf(failure.parameter())) {
+        case "accountID" -> MOBILE_ACCOUNT_MISMATCH;
+        case "newmobile" -> MOBILE_BOUND;
+        default -> MOBILE_REGISTERED;
+      };
     };
   }
 }

@@ -22,9 +22,13 @@ public final class FileUrls {
   }
 
   public String of(HttpServerRequest request, FileRecord record) {
+    return ofId(request, record.fileId(), record.extension(), record.store() == StoreKind.DURABLE, record.createdMs());
+  }
+
+  public String ofId(HttpServerRequest request, String fileId, String extension, boolean durable, long createdMs) {
     String base = publicBaseUrl.orElseGet(() -> baseOf(request));
-    return base + "/dfsapi/v2/gainImage?isStorage=" + (record.store() == StoreKind.DURABLE)
-      + "&group=" + GROUP + "&file=" + (record.createdMs() / 1000) + ":" + record.fileId() + "." + record.extension();
+    return base + "/dfsapi/v2/gainImage?isStorage=" + durable + "&group=" + GROUP + "&file=" + (createdMs / 1000) + ":"
+      + fileId + (extension == null || extension.isEmpty() ? "" : "." + extension);
   }
 
   private static String baseOf(HttpServerRequest request) {

@@ -1,0 +1,74 @@
+package io.mmfile.api.srv;
+
+import io.mmfile.platform.Failure;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Locale;
+
+/**
+ * The parameters of one srv request: a JSON body, or a form-encoded one, plus the query string.
+ * Values are read as strings whatever their JSON type ({@code "vercode": 1} reads as {@code "1"}).
+ */
+final class SrvParams {
+  private final JsonObject values;
+
+  private SrvParams(JsonObject values) {
+    this.values = values;
+  }
+
+  /** Parses the request and checks {@code platid}, {@code vercode} and {@code channel} (error 12). */
+  static SrvParams of(RoutingContext ctx) {
+    JsonObject values = new JsonObject();
+    ctx.queryParams().forEach(e -> values.put(e.getKey(), e.getValue()));
+    String contentType = ctx.request().getHeader("Content-Type");
+    String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+    if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
+      ctx.request().formAttributes().forEach(e -> values.put(e.getKey(), e.getValue()));
+    } else if (ctx.body() != null && ctx.body().length() > 0) {
+      try {
+        JsonObject json = ctx.body().asJsonObject();
+        if (json != null) {
+          values.mergeIn(json);
+        }
+      } catch (DecodeException | ClassCastException e) {
+        throw Failure.of(Failure.Kind.MALFORMED_BODY, "body is not a JSON object");
+      }
+    }
+    SrvParams params = new SrvParams(values);
+    for (String required : new String[] {"platid", "vercode", "channel"}) {
+      if (params.get(required) == null) {
+        throw Failure.invalid(required);
+      }
+    }
+    return params;
+  }
+
+  /** A non-blank value as a string, else null. */
+  String get(String name) {
+    Object v = values.getValue(name);
+    if (v == null) {
+      return null;
+    }
+    String s = v instanceof JsonObject || v instanceof io.vertx.core.json.JsonArray ? v.toString() : String.valueOf(v);
+    return s.isBlank() ? null : s.trim();
+  }
+
+  /** A value kept exactly as sent (passwords are not trimmed). */
+  String raw(String name) {
+    Object v = values.getValue(name);
+    return v == null ? null : String.valueOf(v);
+  }
+
+  JsonObject object(String name) {
+    Object v = values.getValue(name);
+    if (v == null || (v instanceof String s && s.isBlank())) {
+      return null;
+    }
+    if (v instanceof JsonObject o) {
+      return o;
+    }
+    throw Failure.invalid(name);
+  }
+}

@@ -1,0 +1,313 @@
+package io.mmfile.api.srv;
+
+import io.mmfile.accounts.AccountRepository.Login;
+import io.mmfile.accounts.AccountService;
+import io.mmfile.accounts.AccountService.Credentials;
+import io.mmfile.accounts.AccountService.Registration;
+import io.mmfile.api.daoke.FileUrls;
+import io.mmfile.auth.AuthorizationCodes;
+import io.mmfile.auth.TokenService.Principal;
+import io.mmfile.auth.TokenService.TokenPair;
+import io.mmfile.files.CommitRequest;
+import io.mmfile.files.FileIntake;
+import io.mmfile.files.FileRecord;
+import io.mmfile.files.StoreKind;
+import io.mmfile.platform.Failure;
+import io.mmfile.platform.MmfileConfig;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerFileUpload;
+import io.vertx.core.json.JsonObject;
+import io.mmfile.platform.Dialect;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.util.Base64;
+
+/**
+ * The srv dialect (WIRE.md §3): JSON (or form) in, HTTP 200 with string fields out, {@code error}
+ * always present and {@code token_status} on every authenticated answer.
+ */
+public final class SrvRoutes implements Dialect {
+  private static final long BODY_LIMIT = 64 * 1024;
+
+  private final AccountService accounts;
+  private final AuthorizationCodes authorizationCodes;
+  private final FileIntake intake;
+  private final FileUrls urls;
+  private final boolean requireAuthorizationCode;
+
+  public SrvRoutes(AccountService accounts, AuthorizationCodes authorizationCodes, FileIntake intake, FileUrls urls,
+                   MmfileConfig.Auth config) {
+    this.accounts = accounts;
+    this.authorizationCodes = authorizationCodes;
+    this.intake = intake;
+    this.urls = urls;
+    this.requireAuthorizationCode = config.requireAuthorizationCode();
+  }
+
+  @Override
+  public void mount(Router router) {
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
+    // base64 makes an image a third larger, plus the JSON around it
+    BodyHandler imageBody = BodyHandler.create(false).setBodyLimit(intake.limits().maxBytes() * 4 / 3 + 64 * 1024);
+    router.route("/srv/v1/*").failureHandler(this::failure);
+    router.get("/srv/v1/authorization").handler(this::authorization);
+    router.post("/srv/v1/verificationMsg").handler(body).handler(this::verificationMessage);
+    router.post("/srv/v1/account").handler(body).handler(this::register);
+    router.post("/srv/v1/login").handler(body).handler(this::login);
+    router.post("/srv/v1/token").handler(body).handler(this::refresh);
+    router.post("/srv/v1/password").handler(body).handler(this::changePassword);
+    router.post("/srv/v1/logout").handler(body).handler(this::logout);
+    router.get("/srv/v1/accountDetail").handler(this::accountDetail);
+    router.post("/srv/v1/pic/upload").consumes("multipart/form-data").handler(this::uploadMultipart);
+    router.post("/srv/v1/pic/upload").handler(imageBody).handler(this::uploadJson);
+  }
+
+  private void authorization(RoutingContext ctx) {
+    answer(ctx, () -> {
+      SrvParams p = SrvParams.of(ctx);
+      return authorizationCodes.issue(p.get("client_id"), p.get("client_secret"))
+        .map(code -> ok().put("authorizationcode", code));
+    });
+  }
+
+  private void verificationMessage(RoutingContext ctx) {
+    answer(ctx, () -> {
+      SrvParams p = SrvParams.of(ctx);
+      String mobile = p.get("phonenumber");
+      if (mobile == null) {
+        throw Failure.invalid("phonenumber");
+      }
+      return appAllowed(p).compose(v -> accounts.sendVerificationCode(mobile)).map(v -> ok());
+    });
+  }
+
+  private void register(RoutingContext ctx) {
+    answer(ctx, () -> {
+      SrvParams p = SrvParams.of(ctx);
+      Registration r = new Registration(p.get("username"), p.get("phonenumber"), p.get("mailaddress"),
+        p.raw("password"), p.get("verificationcode"), p.get("registersource"), p.object("data"));
+      return appAllowed(p).compose(v -> accounts.register(r)).map(uid -> ok().put("uid", uid));
+    });
+  }
+
+  private void login(RoutingContext ctx) {
+    answer(ctx, () -> {
+      SrvParams p = SrvParams.of(ctx);
+      Credentials c;
+      if (p.get("phonenumber") != null) {
+        c = new Credentials(Login.MOBILE, p.get("phonenumber"), p.raw("password"));
+      } else if (p.get("username") != null) {
+        c = new Credentials(Login.USERNAME, p.get("username"), p.raw("password"));
+      } else if (p.get("mailaddress") != null) {
+        c = new Credentials(Login.EMAIL, p.get("mailaddress"), p.raw("password"));
+      } else {
+        throw Failure.invalid("username");
+      }
+      String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+      return appAllowed(p).compose(v -> accounts.login(c, p.get("platid"), address)).map(SrvRoutes::tokens);
+    });
+  }
+
+  private void refresh(RoutingContext ctx) {
+    answer(ctx, () -> {
+      SrvParams p = SrvParams.of(ctx);
+      return accounts.tokens().refresh(p.get("refresh_token")).map(SrvRoutes::tokens);
+    });
+  }
+
+  private void changePassword(RoutingContext ctx) {
+    authenticated(ctx, (p, who) -> accounts.changePassword(who, p.raw("oldpassword"), p.raw("newpassword"))
+      .map(v -> ok()));
+  }
+
+  private void logout(RoutingContext ctx) {
+    authenticated(ctx, (p, who) -> accounts.tokens().endSession(who.sid()).map(v -> ok()));
+  }
+
+  private void accountDetail(RoutingContext ctx) {
+    authenticated(ctx, (p, who) -> accounts.account(who.uid()).map(a -> ok().put("data", new JsonObject()
+      .put("uid", a.id())
+      .put("username", text(a.username()))
+      .put("phonenumber", text(a.mobile()))
+      .put("mailaddress", text(a.email()))
+      .put("avatar", text(a.avatarUrl()))
+      .put("registersource", text(a.registerSource()))
+      .put("data", a.registerData() == null ? new JsonObject() : new JsonObject(a.registerData()))
+      .put("createtime", Long.toString(a.createdMs() / 1000)))));
+  }
+
+  /** Multipart avatar: the part {@code file} is streamed to storage. */
+  private void uploadMultipart(RoutingContext ctx) {
+    ctx.request().pause();
+    // A Bearer header is checked before any byte is stored; a token sent as a form field only at the end.
+    String header = bearer(ctx, null);
+    Future<Principal> early = header == null ? null : accounts.tokens().authenticate(header);
+    ctx.request().setExpectMultipart(true);
+    FileIntake.Staged[] staged = new FileIntake.Staged[1];
+    ctx.request().uploadHandler(upload -> {
+      if (staged[0] != null || !"file".equals(upload.name())) {
+        upload.handler(ignored -> { });
+        return;
+      }
+      staged[0] = intake.stage(upload);
+    });
+    ctx.response().closeHandler(v -> {
+      if (staged[0] != null) {
+        staged[0].abort();
+      }
+    });
+    ctx.request().endHandler(v -> {
+      Future<JsonObject> answer;
+      try {
+        SrvParams p = SrvParams.of(ctx);
+        Future<Principal> who = early != null ? early : accounts.tokens().authenticate(p.get("access_token"));
+        answer = who.compose(principal -> {
+          if (staged[0] == null) {
+            return Future.failedFuture(Failure.invalid("file"));
+          }
+          return staged[0].received().compose(x -> staged[0].size() == 0
+            ? Future.failedFuture(Failure.invalid("file"))
+            : saveAvatar(ctx, principal, staged[0].commit(avatarCommit(staged[0].size()))));
+        });
+      } catch (Failure f) {
+        answer = Future.failedFuture(f);
+      }
+      answer.onFailure(t -> {
+        if (staged[0] != null) {
+          staged[0].abort();
+        }
+      });
+      reply(ctx, answer.map(json -> json.containsKey("token_status") ? json : json.put("token_status", "0")), true);
+    });
+    if (early == null) {
+      ctx.request().resume();
+    } else {
+      early.onComplete(ar -> ctx.request().resume());
+    }
+  }
+
+  private void uploadJson(RoutingContext ctx) {
+    authenticated(ctx, (p, who) -> {
+      String file = p.get("file");
+      if (file == null) {
+        throw Failure.invalid("file");
+      }
+      int comma = file.startsWith("data:") ? file.indexOf(',') : -1;
+      Buffer bytes;
+      try {
+        bytes = Buffer.buffer(Base64.getMimeDecoder().decode(file.substring(comma + 1)));
+      } catch (IllegalArgumentException e) {
+        throw Failure.of(Failure.Kind.UNSUPPORTED_CONTENT, "file is not base64");
+      }
+      if (bytes.length() == 0) {
+        throw Failure.invalid("file");
+      }
+      return saveAvatar(ctx, who, intake.store(bytes, avatarCommit(bytes.length())));
+    });
+  }
+
+  private static CommitRequest avatarCommit(long length) {
+    return new CommitRequest(null, length, 0, StoreKind.DURABLE, true, null, "avatar", null, null);
+  }
+
+  private Future<JsonObject> saveAvatar(RoutingContext ctx, Principal who, Future<FileRecord> stored) {
+    return stored.compose(record -> {
+      String url = urls.of(ctx.request(), record);
+      return accounts.setAvatar(who.uid(), url)
+        // WIRE.md §3: the seed returns the URL in token_status; it is also in url.
+        .map(v -> ok().put("token_status", url).put("url", url));
+    });
+  }
+
+  /** Runs {@code action} for a live access token; every answer carries {@code token_status}. */
+  private void authenticated(RoutingContext ctx, java.util.function.BiFunction<SrvParams, Principal, Future<JsonObject>> action) {
+    Future<JsonObject> answer;
+    try {
+      SrvParams p = SrvParams.of(ctx);
+      answer = accounts.tokens().authenticate(bearer(ctx, p)).compose(who -> action.apply(p, who));
+    } catch (Failure f) {
+      answer = Future.failedFuture(f);
+    }
+    reply(ctx, answer.map(json -> json.containsKey("token_status") ? json : json.put("token_status", "0")), true);
+  }
+
+  private void answer(RoutingContext ctx, java.util.function.Supplier<Future<JsonObject>> action) {
+    Future<JsonObject> answer;
+    try {
+      answer = action.get();
+    } catch (Failure f) {
+      answer = Future.failedFuture(f);
+    }
+    reply(ctx, answer, false);
+  }
+
+  private void reply(RoutingContext ctx, Future<JsonObject> answer, boolean authenticated) {
+    answer.onComplete(ar -> {
+      if (ctx.response().ended() || ctx.response().closed()) {
+        return;
+      }
+      JsonObject body;
+      if (ar.succeeded()) {
+        body = ar.result();
+      } else {
+        Failure f = Failure.wrap(ar.cause(), Failure.Kind.STORE_FAILED);
+        body = new JsonObject().put("error", SrvError.of(f));
+        if (authenticated) {
+          boolean tokenProblem = f.kind() == Failure.Kind.UNAUTHORIZED || f.kind() == Failure.Kind.TOKEN_EXPIRED
+            || f.kind() == Failure.Kind.SESSION_REPLACED;
+          body.put("token_status", tokenProblem ? SrvError.tokenStatus(f) : "0");
+        }
+        if (f.kind() == Failure.Kind.RATE_LIMITED) {
+          body.put("retry_after", Long.toString(f.retryAfterSeconds()));
+          ctx.response().putHeader("Retry-After", Long.toString(f.retryAfterSeconds()));
+        }
+      }
+      ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json; charset=utf-8").end(body.encode());
+    });
+  }
+
+  /** Body limits and unexpected errors still answer in srv's shape. */
+  private void failure(RoutingContext ctx) {
+    Failure f = ctx.failure() instanceof Failure known ? known
+      : ctx.statusCode() == 413 || ctx.statusCode() == 400 ? Failure.invalid("body")
+      : Failure.wrap(ctx.failure() == null ? new IllegalStateException("status " + ctx.statusCode()) : ctx.failure(),
+        Failure.Kind.STORE_FAILED);
+    reply(ctx, Future.failedFuture(f), false);
+  }
+
+  private Future<Void> appAllowed(SrvParams p) {
+    String code = p.get("authorizationcode");
+    if (code == null) {
+      return requireAuthorizationCode ? Future.failedFuture(Failure.invalid("authorizationcode")) : Future.succeededFuture();
+    }
+    return authorizationCodes.check(code);
+  }
+
+  private static String bearer(RoutingContext ctx, SrvParams p) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return header.substring(7).trim();
+    }
+    return p == null ? null : p.get("access_token");
+  }
+
+  private static JsonObject tokens(TokenPair t) {
+    return ok()
+      .put("access_token", t.accessToken())
+      .put("access_token_expire", Long.toString(t.accessExpiresMs() / 1000))
+      .put("refresh_token", t.refreshToken())
+      .put("refresh_token_expire", Long.toString(t.refreshExpiresMs() / 1000))
+      .put("uid", t.uid());
+  }
+
+  private static JsonObject ok() {
+    return new JsonObject().put("error", SrvError.OK);
+  }
+
+  private static String text(String value) {
+    return value == null ? "" : value;
+  }
+}

@@ -1,0 +1,43 @@
+package io.mmfile.auth;
+
+import io.mmfile.platform.Failure;
+import io.mmfile.platform.KeyValueStore;
+import io.vertx.core.Future;
+
+/**
+ * srv authorization codes: an app trades its appKey and secret ({@code client_id}, {@code client_secret})
+ * for an opaque code that its clients then send as {@code authorizationcode}. Codes live 30 days.
+ */
+public final class AuthorizationCodes {
+  private static final long TTL_MS = 30L * 24 * 3600 * 1000;
+
+  private final AppKeyCache appKeys;
+  private final KeyValueStore kv;
+
+  public AuthorizationCodes(AppKeyCache appKeys, KeyValueStore kv) {
+    this.appKeys = appKeys;
+    this.kv = kv;
+  }
+
+  public Future<String> issue(String appKey, String secret) {
+    if (!AppKey.wellFormed(appKey) || secret == null) {
+      return Future.failedFuture(Failure.invalid("authorizationcode"));
+    }
+    return appKeys.enabled(appKey).compose(found -> {
+      if (found.isEmpty() || !java.security.MessageDigest.isEqual(found.get().secret().getBytes(),
+        secret.getBytes())) {
+        return Future.failedFuture(Failure.invalid("authorizationcode"));
+      }
+      String code = TokenService.randomToken(24);
+      return kv.set("authz:" + code, appKey, TTL_MS).map(code);
+    });
+  }
+
+  /** Fails with an invalid {@code authorizationcode} unless the code is live and its app enabled. */
+  public Future<Void> check(String code) {
+    return kv.get("authz:" + code).compose(appKey -> appKey == null
+      ? Future.failedFuture(Failure.invalid("authorizationcode"))
+      : appKeys.enabled(appKey).compose(found -> found.isPresent() ? Future.<Void>succeededFuture()
+        : Future.failedFuture(Failure.invalid("authorizationcode"))));
+  }
+}
