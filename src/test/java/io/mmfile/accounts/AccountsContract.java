@@ -146,6 +146,12 @@ abstract class AccountsContract {
     }
 
     @Test
+    void refusesAnOversizeBodyInSrvShape() {
+      JsonObject answer = srv.post("login", app("1").put("username", "x".repeat(100_000)).put("password", "y"));
+      assertThat(answer.getString("error")).isEqualTo("12");
+    }
+
+    @Test
     void refusesAnAccountThatExists() {
       String name = "dup" + System.nanoTime();
       srv.post("account", app("1").put("username", name).put("password", PASSWORD));
@@ -546,6 +552,13 @@ abstract class AccountsContract {
       HttpResponse<Buffer> form = await(http.web().post("/weidu/api/v1/users/accountinfo")
         .putHeader("Authorization", "Bearer " + token).sendForm(MultiMap.caseInsensitiveMultiMap().add("a", "b")));
       assertThat(form.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void refusesAnOversizeProfileWith413() {
+      HttpResponse<Buffer> refused = saveProfile(seedProfile().put("desc", "x".repeat(2 * 1024 * 1024)), token);
+      assertThat(refused.statusCode()).isEqualTo(413);
+      assertThat(refused.bodyAsJsonObject().getInteger("code")).isEqualTo(413);
     }
 
     @Test

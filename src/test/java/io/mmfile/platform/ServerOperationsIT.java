@@ -20,11 +20,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import static io.mmfile.support.TestServer.await;
+import static io.mmfile.support.TestServer.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What an operator relies on: health, overload, app keys from the command line, clean shutdown. */
@@ -141,20 +140,5 @@ class ServerOperationsIT {
     all[args.length + 1] = config.toString();
     assertThat(cli.execute(all)).as("exit code of %s", String.join(" ", args)).isZero();
     return out.toString().trim();
-  }
-
-  static void eventually(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not reached within 20 s");
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
   }
 }

@@ -20,16 +20,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import static io.mmfile.support.DaokeClient.code;
 import static io.mmfile.support.DaokeClient.result;
 import static io.mmfile.support.TestServer.await;
+import static io.mmfile.support.TestServer.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -512,22 +511,6 @@ abstract class DaokeFileApiContract {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.getBytes()));
     } catch (Exception e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** Polls a condition that the server reaches asynchronously; fails after a generous deadline. */
-  static void eventually(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not reached within 20 s");
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
     }
   }
 }
