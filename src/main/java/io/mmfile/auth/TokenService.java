@@ -81,6 +81,15 @@ public final class TokenService {
     });
   }
 
+  /** The token of an {@code Authorization: Bearer <token>} header, or null. */
+  public static String bearer(String authorizationHeader) {
+    if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    String token = authorizationHeader.substring(7).trim();
+    return token.isEmpty() ? null : token;
+  }
+
   /** Checks an access token: signature and key, expiry, then its session. */
   public Future<Principal> authenticate(String accessToken) {
     if (accessToken == null || accessToken.isBlank()) {

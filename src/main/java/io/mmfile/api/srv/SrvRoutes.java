@@ -6,6 +6,7 @@ import io.mmfile.accounts.AccountService.Credentials;
 import io.mmfile.accounts.AccountService.Registration;
 import io.mmfile.api.daoke.FileUrls;
 import io.mmfile.auth.AuthorizationCodes;
+import io.mmfile.auth.TokenService;
 import io.mmfile.auth.TokenService.Principal;
 import io.mmfile.auth.TokenService.TokenPair;
 import io.mmfile.files.CommitRequest;
@@ -287,11 +288,8 @@ public final class SrvRoutes implements Dialect {
   }
 
   private static String bearer(RoutingContext ctx, SrvParams p) {
-    String header = ctx.request().getHeader("Authorization");
-    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return header.substring(7).trim();
-    }
-    return p == null ? null : p.get("access_token");
+    String header = TokenService.bearer(ctx.request().getHeader("Authorization"));
+    return header != null || p == null ? header : p.get("access_token");
   }
 
   private static JsonObject tokens(TokenPair t) {

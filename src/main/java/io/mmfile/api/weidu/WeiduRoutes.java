@@ -2,6 +2,7 @@ package io.mmfile.api.weidu;
 
 import io.mmfile.accounts.AccountService;
 import io.mmfile.api.daoke.FileUrls;
+import io.mmfile.auth.TokenService;
 import io.mmfile.auth.TokenService.Principal;
 import io.mmfile.files.CommitRequest;
 import io.mmfile.files.FileIntake;
@@ -174,11 +175,7 @@ public final class WeiduRoutes implements Dialect {
   }
 
   private Future<Principal> authenticate(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return Future.failedFuture(Failure.of(Failure.Kind.UNAUTHORIZED, "Authorization: Bearer <access token> required"));
-    }
-    return accounts.tokens().authenticate(header.substring(7).trim());
+    return accounts.tokens().authenticate(TokenService.bearer(ctx.request().getHeader("Authorization")));
   }
 
   private void respond(RoutingContext ctx, int successStatus, Future<Object> result) {
