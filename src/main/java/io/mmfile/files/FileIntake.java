@@ -30,7 +30,7 @@ public final class FileIntake {
   /** Starts staging {@code upload}; it is paused until a storage session is open. */
   public Staged stage(HttpServerFileUpload upload) {
     upload.pause();
-    Staged staged = new Staged();
+    Staged staged = new Staged(upload);
     UploadSink.open(bus, StoreKind.DURABLE, limits).onComplete(opened -> {
       if (opened.failed()) {
         staged.fail(opened.cause());
@@ -62,9 +62,14 @@ public final class FileIntake {
   /** One file part on its way to storage. Used on the request's event loop only. */
   public final class Staged {
     private final Promise<Void> received = Promise.promise();
+    private final HttpServerFileUpload upload;
     private UploadSink sink;
     private long size;
     private boolean aborted;
+
+    private Staged(HttpServerFileUpload upload) {
+      this.upload = upload;
+    }
 
     /** Completes once every byte of the part was acknowledged by the storage side. */
     public Future<Void> received() {
@@ -80,18 +85,28 @@ public final class FileIntake {
       return received.future().compose(v -> sink.commit(request));
     }
 
+    /** Drops what was stored; the rest of the part is read and thrown away, so the client can get its answer. */
     public void abort() {
       aborted = true;
       received.tryFail(Failure.of(Failure.Kind.ABORTED, "upload aborted"));
+      discardRest();
       if (sink != null) {
         sink.abort();
       }
     }
 
     private void fail(Throwable t) {
-      if (received.tryFail(t) && sink != null) {
-        sink.abort();
+      if (received.tryFail(t)) {
+        discardRest();
+        if (sink != null) {
+          sink.abort();
+        }
       }
+    }
+
+    private void discardRest() {
+      upload.handler(ignored -> { });
+      upload.resume();
     }
 
     private void stream(HttpServerFileUpload upload, UploadSink opened) {

@@ -86,7 +86,7 @@ public record MmfileConfig(
       r.integer("storage.sweep-interval-seconds", 1, 86400));
     Upload upload = new Upload(
       r.longValue("upload.max-bytes", 1, 1L << 40),
-      r.integer("upload.max-concurrent", 1, 1_000_000),
+      maxConcurrentUploads(r.integer("upload.max-concurrent", 0, 1_000_000)),
       r.integer("upload.chunk-bytes", 1024, 16 * 1024 * 1024),
       r.integer("upload.window-chunks", 1, 1024),
       r.integer("upload.idle-timeout-seconds", 1, 86400));
@@ -144,6 +144,19 @@ public record MmfileConfig(
       auth,
       sms,
       r.integer("shutdown.grace-seconds", 0, 3600));
+  }
+
+  /**
+   * 0 means: derived from the heap. While a client sends faster than storage takes, Vert.x holds up to
+   * 16 network reads of a paused upload (up to 64 KiB each) on top of the upload's own chunk window, so
+   * one upload can pin about 2 MiB of heap. Budgeting 4 MiB per upload keeps uploads within half the heap.
+   */
+  static int maxConcurrentUploads(int configured) {
+    if (configured > 0) {
+      return configured;
+    }
+    long perUpload = 4L * 1024 * 1024;
+    return (int) Math.max(16, Math.min(1024, Runtime.getRuntime().maxMemory() / perUpload));
   }
 
   private static String checkBaseUrl(String value) {

@@ -79,11 +79,13 @@ public final class GainImageHandler implements Handler<RoutingContext> {
         bare(response, 404);
         return;
       }
-      serve(request, response, record.get(), now);
+      serve(ctx, record.get(), now);
     });
   }
 
-  private void serve(HttpServerRequest request, HttpServerResponse response, FileRecord record, long now) {
+  private void serve(RoutingContext ctx, FileRecord record, long now) {
+    HttpServerRequest request = ctx.request();
+    HttpServerResponse response = ctx.response();
     String etag = "\"" + record.sha256() + "\"";
     MultiMap headers = response.headers();
     headers.set(HttpHeaders.ETAG, etag);
@@ -140,15 +142,27 @@ public final class GainImageHandler implements Handler<RoutingContext> {
         bare(response, 404);
         return;
       }
+      BlobStore.BlobContent content = read.result().get();
       if (head) {
         headers.set(HttpHeaders.CONTENT_LENGTH, Long.toString(count));
-        response.end();
+        if (content instanceof BlobStore.OnDisk disk) {
+          ctx.vertx().fileSystem().exists(disk.path().toString()).onComplete(exists -> {
+            if (exists.succeeded() && exists.result()) {
+              response.end();
+            } else {
+              bare(response, 404);
+            }
+          });
+        } else {
+          response.end();
+        }
         return;
       }
-      BlobStore.BlobContent content = read.result().get();
       if (content instanceof BlobStore.OnDisk disk) {
         response.sendFile(disk.path().toString(), from, count).onFailure(t -> {
           if (!response.headWritten()) {
+            // The record outlived its file (removed behind our back, or a sweep in progress).
+            stores.recordCache().forget(record.fileId());
             bare(response, 404);
           } else {
             response.reset();

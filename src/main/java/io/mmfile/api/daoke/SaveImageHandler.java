@@ -27,6 +27,7 @@ import java.util.Locale;
  */
 public final class SaveImageHandler implements Handler<RoutingContext> {
   private static final String FILE_PART = "mmfile";
+  private static final long DRAIN_MS = 10_000;
 
   private final FileIntake intake;
   private final AppKeyCache appKeys;
@@ -52,6 +53,7 @@ public final class SaveImageHandler implements Handler<RoutingContext> {
 
   /** One saveImage request from first byte to answer. Runs on the request's event loop only. */
   private final class Exchange {
+    private final io.vertx.core.Vertx vertx;
     private final HttpServerRequest request;
     private final HttpServerResponse response;
     private boolean holdsGate;
@@ -60,6 +62,7 @@ public final class SaveImageHandler implements Handler<RoutingContext> {
     private FileIntake.Staged file;
 
     Exchange(RoutingContext ctx, boolean holdsGate) {
+      this.vertx = ctx.vertx();
       this.request = ctx.request();
       this.response = ctx.response();
       this.holdsGate = holdsGate;
@@ -180,7 +183,14 @@ public final class SaveImageHandler implements Handler<RoutingContext> {
           if (http2) {
             response.reset();
           } else {
-            request.connection().close();
+            // Closing now would reset the connection under a client still sending, and it could lose
+            // the answer. The rest of the body is read and dropped (nothing is kept), Vert.x closes the
+            // connection once it ends, and a client that keeps sending is cut off after DRAIN_MS.
+            vertx.setTimer(DRAIN_MS, id -> {
+              if (!response.closed()) {
+                request.connection().close();
+              }
+            });
           }
         }
         releaseGate();

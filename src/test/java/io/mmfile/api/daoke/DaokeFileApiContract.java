@@ -100,7 +100,7 @@ abstract class DaokeFileApiContract {
       String fileId = result(saved).getString("fileID");
 
       assertThat(server.durableFiles()).contains(server.dataDir().resolve("files")
-        .resolve(fileId.substring(0, 2)).resolve(fileId.substring(2, 4)).resolve(fileId));
+        .resolve(fileId.substring(0, 2)).resolve(fileId));
     }
 
     @Test
