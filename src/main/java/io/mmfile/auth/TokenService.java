@@ -34,6 +34,7 @@ import java.util.HexFormat;
  */
 public final class TokenService {
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int VERIFIED_TOKENS = 10_000;
 
   /** What a login or a refresh hands out. Expiries are epoch milliseconds. */
   public record TokenPair(String uid, String accessToken, long accessExpiresMs, String refreshToken,
@@ -49,6 +50,7 @@ public final class TokenService {
   private final KeyValueStore kv;
   private final int accessMinutes;
   private final long refreshTtlMs;
+  private final java.util.Map<String, JsonObject> verified = new java.util.concurrent.ConcurrentHashMap<>();
 
   public TokenService(Vertx vertx, SigningKeys keys, KeyValueStore kv, MmfileConfig.Auth config) {
     this.keys = keys;
@@ -95,11 +97,8 @@ public final class TokenService {
     if (accessToken == null || accessToken.isBlank()) {
       return Future.failedFuture(Failure.of(Failure.Kind.UNAUTHORIZED, "no access token"));
     }
-    return jwt.authenticate(new TokenCredentials(accessToken))
-      .recover(t -> Future.failedFuture(Failure.of(Failure.Kind.UNAUTHORIZED, "invalid access token")))
-      .compose(user -> {
-        // The verified claims; the principal carries only some of them.
-        JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
+    return verifiedClaims(accessToken)
+      .compose(claims -> {
         String uid = claims.getString("sub");
         String sid = claims.getString("sid");
         Long exp = claims.getLong("exp");
@@ -110,6 +109,29 @@ public final class TokenService {
           return Future.failedFuture(Failure.of(Failure.Kind.TOKEN_EXPIRED, "access token expired"));
         }
         return liveSession(sid, uid).map(session -> new Principal(uid, sid, session.getString("platid")));
+      });
+  }
+
+  /**
+   * The claims of a token whose signature checks out. An ES256 verification costs far more than the
+   * rest of an authenticated call, and a client sends the same token for minutes, so verified claims
+   * are remembered by token (bounded; expiry and session are still checked on every call).
+   */
+  private Future<JsonObject> verifiedClaims(String accessToken) {
+    JsonObject known = verified.get(accessToken);
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
+    return jwt.authenticate(new TokenCredentials(accessToken))
+      .recover(t -> Future.failedFuture(Failure.of(Failure.Kind.UNAUTHORIZED, "invalid access token")))
+      .map(user -> {
+        // The verified claims; the principal carries only some of them.
+        JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
+        if (verified.size() >= VERIFIED_TOKENS) {
+          verified.clear();
+        }
+        verified.put(accessToken, claims);
+        return claims;
       });
   }
 
