@@ -1,0 +1,74 @@
+-- wrk script shared by every benchmark case (bench/run).
+--
+-- Environment:
+--   BENCH_BODY          file holding the request body (a pre-built multipart form); absent: no body
+--   BENCH_CONTENT_TYPE  Content-Type header sent with the body
+--   BENCH_METHOD        request method (default GET, or POST when a body is given)
+--   BENCH_RESPONSE_HOOK "1": hand every response to a Lua response() function. bench/run sets it on
+--                       upload cases for every server of the case alike (so wrk's cost per response
+--                       is the same), and not on download cases (it would copy every body into Lua).
+--   BENCH_EXPECT        with the hook, a 2xx response whose body lacks this text counts as an error
+--                       (bench/run: "ERRORCODE":"0" for mmfile and the peer, empty for nginx).
+--
+-- Every request is the same pre-built byte string (no per-request Lua), so the load generator's cost
+-- per request is the same for every server. done() prints one machine-readable BENCH_RESULT line.
+
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+local function slurp(path)
+  local f = assert(io.open(path, "rb"))
+  local data = f:read("*a")
+  f:close()
+  return data
+end
+
+local body_path = os.getenv("BENCH_BODY")
+if body_path and body_path ~= "" then
+  wrk.body = slurp(body_path)
+  wrk.method = os.getenv("BENCH_METHOD") or "POST"
+  local ct = os.getenv("BENCH_CONTENT_TYPE")
+  if ct and ct ~= "" then
+    wrk.headers["Content-Type"] = ct
+  end
+else
+  wrk.method = os.getenv("BENCH_METHOD") or "GET"
+end
+
+local expect = os.getenv("BENCH_EXPECT")
+if expect == "" then
+  expect = nil
+end
+
+bad = 0       -- read by done() through thread:get("bad")
+example = nil -- first bad response, for the log
+
+if os.getenv("BENCH_RESPONSE_HOOK") == "1" then
+  function response(status, headers, body)
+    if expect and status >= 200 and status < 300 and not string.find(body or "", expect, 1, true) then
+      bad = bad + 1
+      if example == nil then
+        example = string.sub(body or "", 1, 200)
+      end
+    end
+  end
+end
+
+function done(summary, latency, requests)
+  local bad_total, first = 0, nil
+  for _, t in ipairs(threads) do
+    bad_total = bad_total + (t:get("bad") or 0)
+    first = first or t:get("example")
+  end
+  local e = summary.errors
+  io.write(string.format(
+    "BENCH_RESULT requests=%d duration_us=%d bytes=%d connect=%d read=%d write=%d status=%d timeout=%d bad_body=%d p50_us=%d p90_us=%d p99_us=%d max_us=%d mean_us=%.0f\n",
+    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout,
+    bad_total, latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean))
+  if first then
+    io.write("BENCH_BAD_EXAMPLE " .. string.gsub(first, "[\r\n]", " ") .. "\n")
+  end
+end
