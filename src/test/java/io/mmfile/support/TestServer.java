@@ -129,12 +129,12 @@ public final class TestServer implements AutoCloseable {
 
   /** Files committed to the durable store's directory tree (temporary parts excluded). */
   public List<Path> durableFiles() {
-    return listFiles(dataDir.resolve("files"), p -> !p.getParent().getFileName().toString().equals("tmp"));
+    return listFiles(dataDir.resolve("files"), p -> !p.getFileName().toString().endsWith(".part"));
   }
 
   /** Partial files still waiting in the durable store's staging directory. */
   public List<Path> stagedParts() {
-    return listFiles(dataDir.resolve("files").resolve("tmp"), p -> true);
+    return listFiles(dataDir.resolve("files"), p -> p.getFileName().toString().endsWith(".part"));
   }
 
   /** Number of file records in SQL. */

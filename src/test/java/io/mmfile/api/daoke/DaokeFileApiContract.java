@@ -100,7 +100,7 @@ abstract class DaokeFileApiContract {
       String fileId = result(saved).getString("fileID");
 
       assertThat(server.durableFiles()).contains(server.dataDir().resolve("files")
-        .resolve(fileId.substring(0, 2)).resolve(fileId));
+        .resolve(fileId.substring(6, 8)).resolve(fileId));
     }
 
     @Test
