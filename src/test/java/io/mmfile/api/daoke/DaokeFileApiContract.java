@@ -50,7 +50,7 @@ abstract class DaokeFileApiContract {
       .put("upload.max-bytes", MAX_BYTES)
       .put("upload.chunk-bytes", 16 * 1024)
       .put("storage.sweep-interval-seconds", 1));
-    client = new DaokeClient(server.port(), new WebClientOptions(), 64);
+    client = new DaokeClient(server.port(), new WebClientOptions(), 300);
     app = server.newAppKey();
   }
 
