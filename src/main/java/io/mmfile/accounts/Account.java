@@ -7,9 +7,4 @@ package io.mmfile.accounts;
 public record Account(String id, String username, String mobile, String email, String passwordHash,
                       String registerSource, String registerData, String avatarUrl, String profile,
                       long createdMs, long updatedMs) {
-
-  public Account withPasswordHash(String hash) {
-    return new Account(id, username, mobile, email, hash, registerSource, registerData, avatarUrl, profile,
-      createdMs, System.currentTimeMillis());
-  }
 }

@@ -44,10 +44,6 @@ public final class DiskBlobStore implements BlobStore {
     removeLeftovers();
   }
 
-  public Path root() {
-    return root;
-  }
-
   /**
    * The id's 7th and 8th hex digits: the low byte of a time-based id's timestamp, which differs between
    * uploads that run at the same moment, so concurrent uploads land in different directories and do not
@@ -75,10 +71,6 @@ public final class DiskBlobStore implements BlobStore {
     return Future.succeededFuture(Optional.of(new OnDisk(pathOf(fileId))));
   }
 
-  /** Whether the blob is there, asked of the file system on a worker thread. */
-  public Future<Boolean> exists(String fileId) {
-    return vertx.fileSystem().exists(pathOf(fileId).toString());
-  }
 
   @Override
   public Future<Void> delete(String fileId) {

@@ -79,13 +79,6 @@ public final class MemoryBlobStore implements BlobStore {
     return Future.succeededFuture();
   }
 
-  /** Bytes held now; for tests and metrics. */
-  public long usedBytes() {
-    synchronized (blobs) {
-      return usedBytes;
-    }
-  }
-
   private void put(String fileId, Blob blob) {
     synchronized (blobs) {
       remove(fileId);
