@@ -120,6 +120,16 @@ public final class DiskBlobStore implements BlobStore {
     }
 
     @Override
+    public Future<Void> truncate(long size) {
+      try {
+        channel().truncate(size);
+        return Future.succeededFuture();
+      } catch (IOException e) {
+        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "truncate " + fileId + ": " + e.getMessage(), e));
+      }
+    }
+
+    @Override
     public Future<Void> commit(long ttlMs) {
       try {
         channel().close();

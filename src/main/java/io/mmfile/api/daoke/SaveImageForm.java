@@ -26,6 +26,16 @@ public final class SaveImageForm {
   private SaveImageForm() {
   }
 
+  /**
+   * A form field as the client sent it. Netty's multipart decoder keeps the CR of the CRLF before the
+   * next boundary in the value when a network read ends right between CR and LF (netty/netty#12729);
+   * none of these fields can end in CR, so one is dropped.
+   */
+  static String field(MultiMap fields, String name) {
+    String value = fields.get(name);
+    return value != null && value.endsWith("\r") ? value.substring(0, value.length() - 1) : value;
+  }
+
   /** The appKey, from a field ({@code appKey} or {@code appkey}) or a header; malformed → ME01023. */
   public static String appKey(MultiMap fields, MultiMap headers) {
     String appKey = first(fields, headers, "appKey", "appkey");
@@ -46,7 +56,7 @@ public final class SaveImageForm {
     if (sign == null || !SIGN.matcher(sign).matches()) {
       throw Failure.invalid("sign");
     }
-    String length = fields.get("length");
+    String length = field(fields, "length");
     if (length == null) {
       throw Failure.invalid("length");
     }
@@ -54,9 +64,9 @@ public final class SaveImageForm {
     if (declared > maxBytes) {
       throw Failure.invalid("length");
     }
-    String isStorage = fields.get("isStorage");
+    String isStorage = field(fields, "isStorage");
     StoreKind store = store(isStorage);
-    String cacheTime = fields.get("cacheTime");
+    String cacheTime = field(fields, "cacheTime");
     long ttlMs = cacheTime == null || cacheTime.isEmpty() ? 0 : ttlMs(cacheTime);
 
     Map<String, String> signed = new LinkedHashMap<>();
@@ -106,7 +116,7 @@ public final class SaveImageForm {
 
   private static String first(MultiMap fields, MultiMap headers, String... names) {
     for (String name : names) {
-      String value = fields.get(name);
+      String value = field(fields, name);
       if (value != null) {
         return value;
       }

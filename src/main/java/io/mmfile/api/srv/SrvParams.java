@@ -25,7 +25,10 @@ final class SrvParams {
     String contentType = ctx.request().getHeader("Content-Type");
     String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
     if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
-      ctx.request().formAttributes().forEach(e -> values.put(e.getKey(), e.getValue()));
+      // A CR kept by Netty's multipart decoder at a read boundary (netty/netty#12729) is not part of the value.
+      ctx.request().formAttributes().forEach(e -> values.put(e.getKey(),
+        type.startsWith("multipart/") && e.getValue().endsWith("\r")
+          ? e.getValue().substring(0, e.getValue().length() - 1) : e.getValue()));
     } else if (ctx.body() != null && ctx.body().length() > 0) {
       try {
         JsonObject json = ctx.body().asJsonObject();
