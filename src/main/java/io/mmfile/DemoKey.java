@@ -5,6 +5,7 @@ import io.mmfile.auth.AppKeyRepository;
 import io.mmfile.auth.SignatureVerifier;
 import io.mmfile.platform.MmfileConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +25,12 @@ import java.util.Map;
 final class DemoKey {
   private static final Logger LOG = LoggerFactory.getLogger(DemoKey.class);
 
+  private final Vertx vertx;
   private final MmfileConfig config;
   private final AppKeyRepository appKeys;
 
-  DemoKey(MmfileConfig config, AppKeyRepository appKeys) {
+  DemoKey(Vertx vertx, MmfileConfig config, AppKeyRepository appKeys) {
+    this.vertx = vertx;
     this.config = config;
     this.appKeys = appKeys;
   }
@@ -37,10 +40,11 @@ final class DemoKey {
       if (count > 0) {
         return Future.succeededFuture();
       }
-      return appKeys.create("demo").map(key -> {
+      // Writing the demo image is file I/O: on a worker thread.
+      return appKeys.create("demo").compose(key -> vertx.executeBlocking(() -> {
         announce(key);
         return null;
-      });
+      }, false));
     });
   }
 

@@ -82,13 +82,16 @@ public final class MmfileServer {
     vertx.eventBus().registerCodec(new StorageProtocol.LocalBufferCodec());
     HttpVerticle.logTlsEngine(config);
     return database.migrate(vertx)
-      .compose(v -> vertx.executeBlocking(() -> SigningKeys.load(config.auth(), config.dataDir()), false))
-      .compose(keys -> {
+      // Reading the key and preparing the store's directories touch the disk: not on the event loop.
+      .compose(v -> vertx.executeBlocking(() -> new DiskReady(SigningKeys.load(config.auth(), config.dataDir()),
+        new DiskBlobStore(vertx, config.dataDir().resolve("files"))), false))
+      .compose(ready -> {
+        SigningKeys keys = ready.keys();
         pool = database.openPool(vertx);
         redis = config.redisUrl().isPresent() ? KeyValueStores.redis(vertx, config) : null;
         appKeys = new AppKeyRepository(pool);
         FileRecordRepository records = new FileRecordRepository(pool);
-        BlobStore durable = new DiskBlobStore(vertx, config.dataDir().resolve("files"));
+        BlobStore durable = ready.durable();
         BlobStore cache = redis != null
           ? new RedisBlobStore(redis, config.redisKeyPrefix(), 2L * config.upload().idleTimeoutSeconds() * 1000 + 60_000)
           : new MemoryBlobStore(config.storage().memoryCacheMaxBytes());
@@ -99,7 +102,7 @@ public final class MmfileServer {
           new LoginThrottle(kv, config.auth()), new SmsCodes(kv, SmsSender.create(vertx, config.sms()), config.sms()));
         LOG.info("metadata: {}; cache store and sessions: {}; token key id {}", database.description(),
           redis != null ? "Redis" : "in-process", keys.keyId());
-        return config.embeddedDatabase() ? new DemoKey(config, appKeys).createIfFirstStart() : Future.succeededFuture();
+        return config.embeddedDatabase() ? new DemoKey(vertx, config, appKeys).createIfFirstStart() : Future.succeededFuture();
       })
       .compose(v -> vertx.deployVerticle(() -> new StorageVerticle(stores, config.upload()),
         new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(config.storage().instances())))
@@ -126,6 +129,10 @@ public final class MmfileServer {
           config.http().instances(), config.storage().instances());
         return this;
       });
+  }
+
+  /** What start-up prepares on a worker thread. */
+  private record DiskReady(SigningKeys keys, DiskBlobStore durable) {
   }
 
   private KeyValueStore memoryKeyValueStore() {
