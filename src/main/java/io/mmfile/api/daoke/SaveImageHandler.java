@@ -5,6 +5,7 @@ import io.mmfile.auth.AppKeyCache;
 import io.mmfile.files.CommitRequest;
 import io.mmfile.files.FileIntake;
 import io.mmfile.files.FileRecord;
+import io.mmfile.files.FileUrls;
 import io.mmfile.files.UploadGate;
 import io.mmfile.platform.Failure;
 import io.vertx.core.Future;

@@ -1,13 +1,13 @@
 package io.mmfile.api.weidu;
 
 import io.mmfile.accounts.AccountService;
-import io.mmfile.api.daoke.FileUrls;
 import io.mmfile.auth.TokenService;
 import io.mmfile.auth.TokenService.Principal;
 import io.mmfile.files.CommitRequest;
 import io.mmfile.files.FileIntake;
 import io.mmfile.files.FileRecord;
 import io.mmfile.files.FileStores;
+import io.mmfile.files.FileUrls;
 import io.mmfile.files.Previews;
 import io.mmfile.files.StoreKind;
 import io.mmfile.platform.Dialect;

@@ -1,14 +1,13 @@
-package io.mmfile.api.daoke;
+package io.mmfile.files;
 
-import io.mmfile.files.FileRecord;
-import io.mmfile.files.StoreKind;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 
 import java.util.Optional;
 
 /**
- * Builds the URL saveImage returns, in the original services' shape (WIRE.md §1 gainImage):
+ * Builds a file's public URL, the one every dialect hands out (saveImage, srv avatars, weidu files), in the
+ * original services' shape (WIRE.md §1 gainImage):
  * {@code <base>/dfsapi/v2/gainImage?isStorage=…&group=g1&file=<unix seconds>:<fileID>.<ext>}. The base is
  * {@code http.public-base-url} when configured, else the request's own scheme, host and port.
  */
