@@ -34,7 +34,6 @@ public final class GainImageHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(GainImageHandler.class);
   /** {@code <unix seconds>:<fileID>.<ext>}; the seconds and the extension are informative only. */
   private static final Pattern FILE = Pattern.compile("(?:\\d{1,12}:)?([0-9a-f]{32})(?:\\.[A-Za-z0-9]{1,8})?");
-  private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
   private static final long YEAR_SECONDS = 365L * 24 * 3600;
 
   private final FileStores stores;
@@ -99,31 +98,17 @@ public final class GainImageHandler implements Handler<RoutingContext> {
     long size = record.size();
     long offset = 0;
     long length = size;
-    String range = request.getHeader("Range");
-    if (range != null) {
-      Matcher m = RANGE.matcher(range.trim());
-      if (m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty())) {
-        long first;
-        long last;
-        if (m.group(1).isEmpty()) {
-          long suffix = Long.parseLong(m.group(2));
-          first = Math.max(0, size - suffix);
-          last = size - 1;
-        } else {
-          first = Long.parseLong(m.group(1));
-          last = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
-        }
-        if (first >= size || first > last) {
-          headers.set(HttpHeaders.CONTENT_RANGE, "bytes */" + size);
-          bare(response, 416);
-          return;
-        }
-        offset = first;
-        length = last - first + 1;
-        response.setStatusCode(206);
-        headers.set(HttpHeaders.CONTENT_RANGE, "bytes " + first + "-" + last + "/" + size);
-      }
-      // An unparsable or multi-range header is ignored, as RFC 9110 allows: the whole file follows.
+    ByteRange range = ByteRange.of(request.getHeader("Range"), size);
+    if (range instanceof ByteRange.Unsatisfiable) {
+      headers.set(HttpHeaders.CONTENT_RANGE, "bytes */" + size);
+      bare(response, 416);
+      return;
+    }
+    if (range instanceof ByteRange.Part part) {
+      offset = part.first();
+      length = part.length();
+      response.setStatusCode(206);
+      headers.set(HttpHeaders.CONTENT_RANGE, "bytes " + part.first() + "-" + part.last() + "/" + size);
     }
     headers.set(HttpHeaders.CONTENT_TYPE, record.contentType());
     long from = offset;
