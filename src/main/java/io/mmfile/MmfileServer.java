@@ -31,6 +31,7 @@ import io.mmfile.files.RedisBlobStore;
 import io.mmfile.files.StorageProtocol;
 import io.mmfile.files.StorageVerticle;
 import io.mmfile.files.UploadGate;
+import io.mmfile.platform.ClientAddress;
 import io.mmfile.platform.Database;
 import io.mmfile.platform.Dialect;
 import io.mmfile.platform.Health;
@@ -112,12 +113,13 @@ public final class MmfileServer {
         UploadGate gate = new UploadGate(config.upload().maxConcurrent());
         AppKeyCache appKeyCache = new AppKeyCache(appKeys, APP_KEY_CACHE_MS);
         FileUrls urls = new FileUrls(config.http().publicBaseUrl());
+        ClientAddress clientAddress = new ClientAddress(config.http().trustedProxies());
         FileIntake intake = new FileIntake(vertx.eventBus(), config.upload());
         Previews previews = new Previews(vertx, intake, stores);
         List<Dialect> dialects = List.of(
           new DaokeRoutes(new SaveImageHandler(intake, appKeyCache, gate, urls), new GainImageHandler(stores, expiry),
             new UserBindMobileHandler(appKeyCache, accounts)),
-          new SrvRoutes(accounts, new AuthorizationCodes(appKeyCache, kv), intake, urls, config.auth()),
+          new SrvRoutes(accounts, new AuthorizationCodes(appKeyCache, kv), intake, urls, config.auth(), clientAddress),
           new WeiduRoutes(accounts, intake, previews, stores, urls));
         Health health = new Health(pool, redis);
         return vertx.deployVerticle(() -> new HttpVerticle(config, dialects, health),

@@ -44,7 +44,7 @@ public record MmfileConfig(
 
   /** The HTTP front: listen address, instances, TLS and the base of returned URLs. */
   public record Http(String host, int port, int instances, Optional<String> publicBaseUrl,
-                     int idleTimeoutSeconds, Optional<Path> tlsCert, Optional<Path> tlsKey) {
+                     int idleTimeoutSeconds, Optional<Path> tlsCert, Optional<Path> tlsKey, List<Cidr> trustedProxies) {
     public boolean tls() {
       return tlsCert.isPresent();
     }
@@ -79,7 +79,8 @@ public record MmfileConfig(
       r.optionalString("http.public-base-url").map(MmfileConfig::checkBaseUrl),
       r.integer("http.idle-timeout-seconds", 1, 86400),
       cert.map(c -> existingFile("http.tls.cert", c)),
-      key.map(k -> existingFile("http.tls.key", k)));
+      key.map(k -> existingFile("http.tls.key", k)),
+      cidrs("http.trusted-proxies", r.optionalString("http.trusted-proxies").orElse("")));
     Storage storage = new Storage(
       r.integer("storage.instances", 1, 256),
       r.longValue("storage.memory-cache-max-bytes", 0, Long.MAX_VALUE),
@@ -157,6 +158,20 @@ public record MmfileConfig(
     }
     long perUpload = 4L * 1024 * 1024;
     return (int) Math.max(16, Math.min(1024, Runtime.getRuntime().maxMemory() / perUpload));
+  }
+
+  private static List<Cidr> cidrs(String key, String list) {
+    List<Cidr> out = new ArrayList<>();
+    for (String item : list.split(",")) {
+      if (!item.isBlank()) {
+        try {
+          out.add(Cidr.parse(item));
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException(key, "must list IP addresses or CIDR blocks separated by commas: " + e.getMessage());
+        }
+      }
+    }
+    return List.copyOf(out);
   }
 
   private static String checkBaseUrl(String value) {

@@ -78,4 +78,16 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> load(Map.of("MMFILE_HTTP_TLS_CERT", "/nonexistent/cert.pem")))
       .hasMessageContaining("'http.tls.key'");
   }
+
+  @Test
+  void trustedProxiesAreCheckedBlocks() {
+    MmfileConfig config = load(Map.of("MMFILE_HTTP_TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8,192.0.2.1"));
+    assertThat(config.http().trustedProxies()).containsExactly(Cidr.parse("10.0.0.0/8"), Cidr.parse("fd00::/8"),
+      Cidr.parse("192.0.2.1/32"));
+    assertThat(load(Map.of()).http().trustedProxies()).isEmpty();
+
+    assertThatThrownBy(() -> load(Map.of("MMFILE_HTTP_TRUSTED_PROXIES", "10.0.0.0/8,lb.internal")))
+      .isInstanceOf(ConfigException.class)
+      .hasMessageContaining("'http.trusted-proxies'");
+  }
 }

@@ -13,6 +13,7 @@ import io.mmfile.files.FileIntake;
 import io.mmfile.files.FileRecord;
 import io.mmfile.files.FileUrls;
 import io.mmfile.files.StoreKind;
+import io.mmfile.platform.ClientAddress;
 import io.mmfile.platform.Failure;
 import io.mmfile.platform.MmfileConfig;
 import io.vertx.core.Future;
@@ -38,10 +39,12 @@ public final class SrvRoutes implements Dialect {
   private final FileIntake intake;
   private final FileUrls urls;
   private final boolean requireAuthorizationCode;
+  private final ClientAddress clientAddress;
 
   public SrvRoutes(AccountService accounts, AuthorizationCodes authorizationCodes, FileIntake intake, FileUrls urls,
-                   MmfileConfig.Auth config) {
+                   MmfileConfig.Auth config, ClientAddress clientAddress) {
     this.accounts = accounts;
+    this.clientAddress = clientAddress;
     this.authorizationCodes = authorizationCodes;
     this.intake = intake;
     this.urls = urls;
@@ -107,7 +110,7 @@ public final class SrvRoutes implements Dialect {
       } else {
         throw Failure.invalid("username");
       }
-      String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+      String address = clientAddress.of(ctx.request());
       return appAllowed(p).compose(v -> accounts.login(c, p.get("platid"), address)).map(SrvRoutes::tokens);
     });
   }

@@ -1,0 +1,9 @@
+package io.mmfile.platform;
+
+/** The in-process store of the embedded default. */
+class KeyValueStoreEmbeddedIT extends KeyValueStoreContract {
+  @Override
+  KeyValueStore open() {
+    return new MemoryKeyValueStore();
+  }
+}
