@@ -44,9 +44,9 @@ public final class SrvClient {
     return response.bodyAsJsonObject();
   }
 
+  /** A GET as the original client sends it: no platid, vercode or channel, only the Bearer header. */
   public JsonObject get(String path, String accessToken) {
-    var request = web.get("/srv/v1/" + path).addQueryParam("platid", "1").addQueryParam("vercode", "1")
-      .addQueryParam("channel", "1CWR");
+    var request = web.get("/srv/v1/" + path);
     if (accessToken != null) {
       request.putHeader("Authorization", "Bearer " + accessToken);
     }
