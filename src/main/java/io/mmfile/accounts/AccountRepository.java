@@ -8,7 +8,12 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 import java.sql.SQLIntegrityConstraintViolationException;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** Accounts in SQL; the one place their SQL lives. */
 public final class AccountRepository {
@@ -16,6 +21,11 @@ public final class AccountRepository {
   private static final int DUPLICATE_KEY = 1062;
   private static final String COLUMNS = "id, username, mobile, email, password_hash, register_source, register_data, "
     + "avatar_url, profile, created_ms, updated_ms";
+  /** The profile fields with a column of their own ({@link ProfileField#IMG} is {@code avatar_url}). */
+  private static final List<ProfileField> OWN_COLUMNS = Arrays.stream(ProfileField.values())
+    .filter(f -> f != ProfileField.IMG).toList();
+  private static final String SELECTED = COLUMNS
+    + OWN_COLUMNS.stream().map(f -> ", " + f.column()).collect(Collectors.joining());
 
   /** The columns an account can be found by. */
   public enum Login {
@@ -45,11 +55,11 @@ public final class AccountRepository {
   }
 
   public Future<Optional<Account>> find(String id) {
-    return one("SELECT " + COLUMNS + " FROM accounts WHERE id = ?", id);
+    return one("SELECT " + SELECTED + " FROM accounts WHERE id = ?", id);
   }
 
   public Future<Optional<Account>> findBy(Login login, String value) {
-    return one("SELECT " + COLUMNS + " FROM accounts WHERE " + login.column + " = ?", value);
+    return one("SELECT " + SELECTED + " FROM accounts WHERE " + login.column + " = ?", value);
   }
 
   public Future<Void> updatePasswordHash(String id, String hash) {
@@ -69,6 +79,19 @@ public final class AccountRepository {
   public Future<Void> updateProfile(String id, String profile, String avatarUrl) {
     return update("UPDATE accounts SET profile = ?, avatar_url = ?, updated_ms = ? WHERE id = ?",
       Tuple.of(profile, avatarUrl, System.currentTimeMillis(), id));
+  }
+
+  /** Sets the given profile fields (a null value clears one) and leaves the others as they are. */
+  public Future<Void> updateProfileFields(String id, Map<ProfileField, String> values) {
+    if (values.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    // Column names come from the enum, never from the request.
+    String assignments = values.keySet().stream().map(f -> f.column() + " = ?").collect(Collectors.joining(", "));
+    Tuple args = Tuple.tuple();
+    values.values().forEach(args::addValue);
+    return update("UPDATE accounts SET " + assignments + ", updated_ms = ? WHERE id = ?",
+      args.addLong(System.currentTimeMillis()).addString(id));
   }
 
   public Future<Void> updateAvatar(String id, String avatarUrl) {
@@ -99,7 +122,18 @@ public final class AccountRepository {
   }
 
   private static Account toAccount(Row r) {
+    Map<ProfileField, String> fields = new EnumMap<>(ProfileField.class);
+    if (r.getString(7) != null) {
+      fields.put(ProfileField.IMG, r.getString(7));
+    }
+    int column = 11;
+    for (ProfileField f : OWN_COLUMNS) {
+      String value = r.getString(column++);
+      if (value != null) {
+        fields.put(f, value);
+      }
+    }
     return new Account(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-      r.getString(5), r.getString(6), r.getString(7), r.getString(8), r.getLong(9), r.getLong(10));
+      r.getString(5), r.getString(6), r.getString(7), r.getString(8), r.getLong(9), r.getLong(10), fields);
   }
 }

@@ -12,6 +12,8 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 import java.security.SecureRandom;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -88,7 +90,7 @@ public final class AccountService {
       .compose(hash -> {
         long now = System.currentTimeMillis();
         Account account = new Account(newId(), username, mobile, email, hash, r.source(),
-          r.data() == null ? null : r.data().encode(), null, null, now, now);
+          r.data() == null ? null : r.data().encode(), null, null, now, now, Map.of());
         return accounts.insert(account).map(account.id());
       });
   }
@@ -143,6 +145,82 @@ public final class AccountService {
           .compose(v -> tokens.endOtherSessions(account.id(), who.sid()))
         : Future.failedFuture(Failure.of(Failure.Kind.WRONG_PASSWORD, "wrong password")));
     });
+  }
+
+  /**
+   * Sets a new password for the account of {@code mobile} whose owner proved it with an SMS code
+   * (the code is used up); every session of the account ends, as after a password change.
+   */
+  public Future<Void> resetPassword(String mobile, String code, String newPassword) {
+    try {
+      AccountFormats.requireMobile(mobile, "mobile");
+      AccountFormats.requirePassword(newPassword);
+      requireCode(code);
+    } catch (Failure f) {
+      return Future.failedFuture(f);
+    }
+    return smsCodes.verify(mobile, code)
+      .compose(v -> accounts.findBy(Login.MOBILE, mobile))
+      .compose(found -> found.isEmpty()
+        ? Future.failedFuture(Failure.about(Failure.Kind.NOT_FOUND, "account", "no such account"))
+        : hasher.hash(newPassword)
+          .compose(hash -> accounts.updatePasswordHash(found.get().id(), hash))
+          .compose(v -> tokens.endAllSessions(found.get().id())));
+  }
+
+  /** Checks an SMS code without using it up; wrong tries count against the code's attempts. */
+  public Future<Void> checkVerificationCode(String mobile, String code) {
+    try {
+      AccountFormats.requireMobile(mobile, "mobile");
+      requireCode(code);
+    } catch (Failure f) {
+      return Future.failedFuture(f);
+    }
+    return smsCodes.check(mobile, code);
+  }
+
+  /**
+   * Succeeds when no account has {@code mobile}, fails with {@link Failure.Kind#CONFLICT} when one
+   * does. Every such question counts against the client address in the login throttle, since the
+   * answer tells whether a number is registered.
+   */
+  public Future<Void> requireMobileFree(String mobile, String clientAddress) {
+    try {
+      AccountFormats.requireMobile(mobile, "mobile");
+    } catch (Failure f) {
+      return Future.failedFuture(f);
+    }
+    String throttleKey = "mobile-lookup:" + mobile;
+    return throttle.check(throttleKey, clientAddress)
+      .compose(v -> throttle.recordFailure(throttleKey, clientAddress))
+      .compose(v -> accounts.findBy(Login.MOBILE, mobile))
+      .compose(found -> found.isPresent()
+        ? Future.failedFuture(Failure.about(Failure.Kind.CONFLICT, "phonenumber", "mobile registered"))
+        : Future.succeededFuture());
+  }
+
+  /**
+   * Sets the owner's profile fields named in {@code values} (WIRE.md §3.1) and leaves the others as they
+   * are. All or nothing: a name that is no editable field (uid, phonenumber, mailaddress and
+   * register_time are not), a value that is not a string or a number, or one over its field's limit
+   * fails with an invalid-parameter failure naming it, and nothing is stored. Null or empty clears.
+   */
+  public Future<Void> updateProfileFields(String uid, JsonObject values) {
+    Map<ProfileField, String> checked = new EnumMap<>(ProfileField.class);
+    try {
+      for (Map.Entry<String, Object> entry : values) {
+        ProfileField field = ProfileField.named(entry.getKey())
+          .orElseThrow(() -> Failure.invalid(entry.getKey()));
+        Object value = entry.getValue();
+        if (value != null && !(value instanceof String) && !(value instanceof Number)) {
+          throw Failure.invalid(entry.getKey());
+        }
+        checked.put(field, field.check(value == null ? null : value.toString()));
+      }
+    } catch (Failure f) {
+      return Future.failedFuture(f);
+    }
+    return account(uid).compose(a -> accounts.updateProfileFields(uid, checked));
   }
 
   /**
@@ -202,6 +280,12 @@ public final class AccountService {
 
   public Future<Void> setAvatar(String uid, String url) {
     return accounts.updateAvatar(uid, url);
+  }
+
+  private static void requireCode(String code) {
+    if (code == null || code.isBlank()) {
+      throw Failure.invalid("verificationcode");
+    }
   }
 
   private static String newId() {

@@ -44,6 +44,18 @@ public final class SmsCodes {
 
   /** Accepts the code once; a wrong one counts against the attempts, after which the code is gone. */
   public Future<Void> verify(String mobile, String code) {
+    return attempt(mobile, code, true);
+  }
+
+  /**
+   * Tells whether the code is right without using it up; a wrong one counts against the attempts
+   * exactly as in {@link #verify}, so checking is no way around {@code sms.max-attempts}.
+   */
+  public Future<Void> check(String mobile, String code) {
+    return attempt(mobile, code, false);
+  }
+
+  private Future<Void> attempt(String mobile, String code, boolean consume) {
     String key = "sms:" + mobile;
     return kv.get(key).compose(raw -> {
       long now = System.currentTimeMillis();
@@ -53,7 +65,7 @@ public final class SmsCodes {
       }
       if (code != null && MessageDigest.isEqual(state.getString("code").getBytes(StandardCharsets.US_ASCII),
         code.getBytes(StandardCharsets.US_ASCII))) {
-        return kv.delete(key);
+        return consume ? kv.delete(key) : Future.succeededFuture();
       }
       int tries = state.getInteger("tries") + 1;
       Future<Void> recorded = tries >= config.maxAttempts() ? kv.delete(key)

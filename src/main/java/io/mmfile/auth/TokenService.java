@@ -171,12 +171,20 @@ public final class TokenService {
 
   /** After a password change: every session of the account but {@code keepSid} ends. */
   public Future<Void> endOtherSessions(String uid, String keepSid) {
+    return nextGeneration(uid).compose(next -> kv.get("sess:" + keepSid)
+      .compose(raw -> raw == null ? Future.succeededFuture()
+        : kv.set("sess:" + keepSid, new JsonObject(raw).put("gen", next).encode(), refreshTtlMs)));
+  }
+
+  /** After a password reset: every session of the account ends. */
+  public Future<Void> endAllSessions(String uid) {
+    return nextGeneration(uid).mapEmpty();
+  }
+
+  private Future<String> nextGeneration(String uid) {
     return kv.get("gen:" + uid).compose(current -> {
       String next = Long.toString(current == null ? 1 : Long.parseLong(current) + 1);
-      return kv.set("gen:" + uid, next, refreshTtlMs)
-        .compose(v -> kv.get("sess:" + keepSid))
-        .compose(raw -> raw == null ? Future.succeededFuture()
-          : kv.set("sess:" + keepSid, new JsonObject(raw).put("gen", next).encode(), refreshTtlMs));
+      return kv.set("gen:" + uid, next, refreshTtlMs).map(next);
     });
   }
 

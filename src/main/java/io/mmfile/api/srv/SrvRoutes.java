@@ -4,6 +4,7 @@ import io.mmfile.accounts.AccountRepository.Login;
 import io.mmfile.accounts.AccountService;
 import io.mmfile.accounts.AccountService.Credentials;
 import io.mmfile.accounts.AccountService.Registration;
+import io.mmfile.accounts.ProfileField;
 import io.mmfile.auth.AuthorizationCodes;
 import io.mmfile.auth.TokenService;
 import io.mmfile.auth.TokenService.Principal;
@@ -67,6 +68,13 @@ public final class SrvRoutes implements Dialect {
     router.get("/srv/v1/accountDetail").handler(this::accountDetail);
     router.post("/srv/v1/pic/upload").consumes("multipart/form-data").handler(this::uploadMultipart);
     router.post("/srv/v1/pic/upload").handler(imageBody).handler(this::uploadJson);
+    // WIRE.md §3.1: the rest of what the original srv client calls
+    router.post("/srv/v1/property").handler(body).handler(this::property);
+    router.post("/srv/v1/pic/uploadBase64").handler(imageBody).handler(this::uploadBase64);
+    router.post("/srv/v1/verifyVerificationCode").handler(body).handler(this::verifyVerificationCode);
+    router.post("/srv/v1/forgetpassword").handler(body).handler(this::forgetPassword);
+    router.post("/srv/v1/checkPhonenumber").handler(body).handler(this::checkPhonenumber);
+    router.get("/srv/v1/login_status").handler(this::loginStatus);
   }
 
   private void authorization(RoutingContext ctx) {
@@ -131,16 +139,94 @@ public final class SrvRoutes implements Dialect {
     authenticated(ctx, (p, who) -> accounts.tokens().endSession(who.sid()).map(v -> ok()));
   }
 
+  /**
+   * WIRE.md §3.1: {@code error, message, reason, token_status, data}; {@code data} has every field the
+   * original client reads, as strings, empty where unset; then the fields mmfile answered before.
+   */
   private void accountDetail(RoutingContext ctx) {
-    authenticated(ctx, (p, who) -> accounts.account(who.uid()).map(a -> ok().put("data", new JsonObject()
-      .put("uid", a.id())
-      .put("username", text(a.username()))
-      .put("phonenumber", text(a.mobile()))
-      .put("mailaddress", text(a.email()))
-      .put("avatar", text(a.avatarUrl()))
-      .put("registersource", text(a.registerSource()))
-      .put("data", a.registerData() == null ? new JsonObject() : new JsonObject(a.registerData()))
-      .put("createtime", Long.toString(a.createdMs() / 1000)))));
+    authenticated(ctx, (p, who) -> accounts.account(who.uid()).map(a -> {
+      JsonObject data = new JsonObject()
+        .put("uid", a.id())
+        .put("phonenumber", text(a.mobile()))
+        .put("mailaddress", text(a.email()))
+        .put("register_time", Long.toString(a.createdMs() / 1000));
+      for (ProfileField field : ProfileField.values()) {
+        data.put(field.fieldName(), text(a.field(field)));
+      }
+      data.put("username", text(a.username()))
+        .put("avatar", text(a.avatarUrl()))
+        .put("registersource", text(a.registerSource()))
+        .put("data", a.registerData() == null ? new JsonObject() : new JsonObject(a.registerData()))
+        .put("createtime", Long.toString(a.createdMs() / 1000));
+      return ok().put("message", SrvError.message(SrvError.OK)).put("reason", "").put("data", data);
+    }));
+  }
+
+  /** Sets profile fields; {@code data} is a JSON object, or a string holding one. */
+  private void property(RoutingContext ctx) {
+    authenticated(ctx, (p, who) -> {
+      JsonObject data = p.object("data");
+      if (data == null) {
+        throw Failure.invalid("data");
+      }
+      // A field at fault is named as data.<field>: "phonenumber" alone would read as a malformed number (34).
+      return accounts.updateProfileFields(who.uid(), data).map(v -> ok())
+        .recover(t -> Future.failedFuture(t instanceof Failure f && f.kind() == Failure.Kind.INVALID_PARAMETER
+          ? Failure.invalid("data." + f.parameter()) : t));
+    });
+  }
+
+  private void verifyVerificationCode(RoutingContext ctx) {
+    answer(ctx, () -> {
+      SrvParams p = SrvParams.of(ctx);
+      return appAllowed(p).compose(v -> accounts.checkVerificationCode(p.get("phonenumber"), p.get("verificationcode")))
+        .map(v -> ok());
+    });
+  }
+
+  private void forgetPassword(RoutingContext ctx) {
+    answer(ctx, () -> {
+      SrvParams p = SrvParams.of(ctx);
+      return appAllowed(p).compose(v -> accounts.resetPassword(p.get("phonenumber"), p.get("verificationcode"),
+        p.raw("newpassword"))).map(v -> ok());
+    });
+  }
+
+  /** 0 when the number is free, 14 when an account has it (a CONFLICT), 34 when malformed. */
+  private void checkPhonenumber(RoutingContext ctx) {
+    answer(ctx, () -> {
+      SrvParams p = SrvParams.of(ctx);
+      return appAllowed(p).compose(v -> accounts.requireMobileFree(p.get("phonenumber"), clientAddress.of(ctx.request())))
+        .map(v -> ok());
+    });
+  }
+
+  /**
+   * WIRE.md §3.1: the original client's business envelope, not srv's: {@code code} 200 for a live
+   * session, 2 for one that is not (expired, ended, kicked or no token), 500 when the store failed.
+   */
+  private void loginStatus(RoutingContext ctx) {
+    String token = bearer(ctx, null);
+    if (token == null) {
+      token = ctx.request().getParam("access_token");
+    }
+    accounts.tokens().authenticate(token).onComplete(ar -> {
+      if (ctx.response().ended() || ctx.response().closed()) {
+        return;
+      }
+      JsonObject body;
+      if (ar.succeeded()) {
+        body = new JsonObject().put("code", 200).put("message", "ok").put("result", "online");
+      } else {
+        Failure f = Failure.wrap(ar.cause(), Failure.Kind.STORE_FAILED);
+        boolean notLive = f.kind() == Failure.Kind.UNAUTHORIZED || f.kind() == Failure.Kind.TOKEN_EXPIRED
+          || f.kind() == Failure.Kind.SESSION_REPLACED;
+        String code = SrvError.of(f);
+        body = new JsonObject().put("code", notLive ? 2 : 500).put("message", SrvError.message(code))
+          .put("result", "offline");
+      }
+      ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json; charset=utf-8").end(body.encode());
+    });
   }
 
   /** Multipart avatar: the part {@code file} is streamed to storage. */
@@ -193,21 +279,32 @@ public final class SrvRoutes implements Dialect {
     }
   }
 
+  /** pic/upload with the image base64-encoded in {@code file}. */
   private void uploadJson(RoutingContext ctx) {
+    uploadEncoded(ctx, "file");
+  }
+
+  /** WIRE.md §3.1: pic/uploadBase64, the image in {@code imgBase64}; answers as pic/upload does. */
+  private void uploadBase64(RoutingContext ctx) {
+    uploadEncoded(ctx, "imgBase64");
+  }
+
+  /** An avatar sent base64-encoded in {@code field}, optionally as a {@code data:} URL. */
+  private void uploadEncoded(RoutingContext ctx, String field) {
     authenticated(ctx, (p, who) -> {
-      String file = p.get("file");
+      String file = p.get(field);
       if (file == null) {
-        throw Failure.invalid("file");
+        throw Failure.invalid(field);
       }
       int comma = file.startsWith("data:") ? file.indexOf(',') : -1;
       Buffer bytes;
       try {
         bytes = Buffer.buffer(Base64.getMimeDecoder().decode(file.substring(comma + 1)));
       } catch (IllegalArgumentException e) {
-        throw Failure.of(Failure.Kind.UNSUPPORTED_CONTENT, "file is not base64");
+        throw Failure.of(Failure.Kind.UNSUPPORTED_CONTENT, field + " is not base64");
       }
       if (bytes.length() == 0) {
-        throw Failure.invalid("file");
+        throw Failure.invalid(field);
       }
       return saveAvatar(ctx, who, intake.store(bytes, avatarCommit(bytes.length())));
     });
@@ -258,7 +355,8 @@ public final class SrvRoutes implements Dialect {
         body = ar.result();
       } else {
         Failure f = Failure.wrap(ar.cause(), Failure.Kind.STORE_FAILED);
-        body = new JsonObject().put("error", SrvError.of(f));
+        String code = SrvError.of(f);
+        body = new JsonObject().put("error", code).put("message", SrvError.message(code)).put("reason", SrvError.reason(f));
         if (authenticated) {
           boolean tokenProblem = f.kind() == Failure.Kind.UNAUTHORIZED || f.kind() == Failure.Kind.TOKEN_EXPIRED
             || f.kind() == Failure.Kind.SESSION_REPLACED;
