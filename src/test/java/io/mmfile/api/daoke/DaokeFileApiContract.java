@@ -466,6 +466,33 @@ abstract class DaokeFileApiContract {
     }
 
     @Test
+    void servesTheRestOfTheFileForALastPositionTooLargeForALong() {
+      HttpResponse<Buffer> part = await(client.web().getAbs(url)
+        .putHeader("Range", "bytes=3-99999999999999999999").send());
+
+      assertThat(part.statusCode()).isEqualTo(206);
+      assertThat(part.getHeader("Content-Range")).isEqualTo("bytes 3-" + (image.length() - 1) + "/" + image.length());
+      assertThat(part.body()).isEqualTo(image.getBuffer(3, image.length()));
+    }
+
+    @Test
+    void refusesAFirstPositionTooLargeForALong() {
+      HttpResponse<Buffer> part = await(client.web().getAbs(url)
+        .putHeader("Range", "bytes=99999999999999999999-").send());
+
+      assertThat(part.statusCode()).isEqualTo(416);
+      assertThat(part.getHeader("Content-Range")).isEqualTo("bytes */" + image.length());
+    }
+
+    @Test
+    void ignoresARangeThatDoesNotParse() {
+      HttpResponse<Buffer> got = await(client.web().getAbs(url).putHeader("Range", "bytes=5-x").send());
+
+      assertThat(got.statusCode()).isEqualTo(200);
+      assertThat(got.body()).isEqualTo(image);
+    }
+
+    @Test
     void answers304WhenTheETagMatches() {
       String etag = client.get(url).getHeader("ETag");
 
