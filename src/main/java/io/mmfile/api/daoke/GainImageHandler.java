@@ -49,7 +49,7 @@ public final class GainImageHandler implements Handler<RoutingContext> {
     HttpServerRequest request = ctx.request();
     HttpServerResponse response = ctx.response();
     MultiMap params = params(request);
-    String file = params.get("file");
+    String file = params == null ? null : params.get("file");
     Matcher m = file == null ? null : FILE.matcher(file);
     if (m == null || !m.matches()) {
       bare(response, 400);
@@ -197,10 +197,19 @@ public final class GainImageHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * The query parameters; some clients percent-encode the whole query as one value
-   * ({@code ?isStorage=true%26group=g1%26file=…}), which is decoded and read again.
+   * The query parameters, or null when the query's percent-encoding is broken ({@code %zz}, {@code %%});
+   * some clients percent-encode the whole query as one value ({@code ?isStorage=true%26group=g1%26file=…}),
+   * which is decoded and read again.
    */
   static MultiMap params(HttpServerRequest request) {
+    try {
+      return decodedParams(request);
+    } catch (IllegalArgumentException malformedEscape) {
+      return null;
+    }
+  }
+
+  private static MultiMap decodedParams(HttpServerRequest request) {
     MultiMap params = request.params();
     if (params.contains("file")) {
       return params;

@@ -527,6 +527,17 @@ abstract class DaokeFileApiContract {
     }
 
     @Test
+    void answersABare400ForABrokenPercentEncoding() {
+      String base = url.substring(0, url.indexOf('?'));
+      for (String query : List.of("file=%zz", "file=%%", "isStorage=true%26file=%zz", "file=" + fileId + "&x=%g")) {
+        HttpResponse<Buffer> got = client.get(base + "?" + query);
+
+        assertThat(got.statusCode()).as(query).isEqualTo(400);
+        assertThat(got.body()).as(query).isNull();
+      }
+    }
+
+    @Test
     void answers403ForScalingForNow() {
       assertThat(client.get(url + "&scaling=100x100x1").statusCode()).isEqualTo(403);
     }
