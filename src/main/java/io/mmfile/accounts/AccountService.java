@@ -70,6 +70,7 @@ public final class AccountService {
     String username;
     String mobile;
     String email;
+    String data;
     try {
       if (r.username() == null && r.mobile() == null && r.email() == null) {
         throw Failure.invalid("username");
@@ -81,6 +82,10 @@ public final class AccountService {
       if (mobile != null && (r.verificationCode() == null || r.verificationCode().isBlank())) {
         throw Failure.invalid("verificationcode");
       }
+      AccountFormats.requireLength(r.verificationCode(), AccountFormats.VERIFICATION_CODE_MAX, "verificationcode");
+      AccountFormats.requireLength(r.source(), AccountFormats.REGISTER_SOURCE_MAX, "registersource");
+      data = r.data() == null ? null
+        : AccountFormats.requireBytes(r.data().encode(), AccountFormats.REGISTER_DATA_MAX_BYTES, "data");
     } catch (Failure f) {
       return Future.failedFuture(f);
     }
@@ -89,8 +94,8 @@ public final class AccountService {
       .compose(v -> hasher.hash(r.password()))
       .compose(hash -> {
         long now = System.currentTimeMillis();
-        Account account = new Account(newId(), username, mobile, email, hash, r.source(),
-          r.data() == null ? null : r.data().encode(), null, null, now, now, Map.of());
+        Account account = new Account(newId(), username, mobile, email, hash, r.source(), data, null, null, now, now,
+          Map.of());
         return accounts.insert(account).map(account.id());
       });
   }
@@ -262,8 +267,16 @@ public final class AccountService {
     if (!who.uid().equals(userId)) {
       return Future.failedFuture(Failure.of(Failure.Kind.FORBIDDEN, "a profile is written by its owner only"));
     }
+    String encoded;
+    try {
+      encoded = AccountFormats.requireBytes(profile.encode(), AccountFormats.PROFILE_MAX_BYTES, "profile");
+      AccountFormats.requireLength(profile.getValue("avatar_url") instanceof String url ? url : null,
+        ProfileField.IMG.maxLength(), "avatar_url");
+    } catch (Failure f) {
+      return Future.failedFuture(f);
+    }
     return account(userId).compose(account ->
-      accounts.updateProfile(userId, profile.encode(), profile.getString("avatar_url", account.avatarUrl())));
+      accounts.updateProfile(userId, encoded, profile.getString("avatar_url", account.avatarUrl())));
   }
 
   /** The stored profile (empty when none was saved), with the account's current avatar. */
@@ -279,6 +292,10 @@ public final class AccountService {
   }
 
   public Future<Void> setAvatar(String uid, String url) {
+    if (url != null && url.length() > ProfileField.IMG.maxLength()) {
+      // the URL is built from the request's Host header (when no public base URL is configured)
+      return Future.failedFuture(Failure.invalid("avatar"));
+    }
     return accounts.updateAvatar(uid, url);
   }
 

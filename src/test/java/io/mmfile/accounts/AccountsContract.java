@@ -618,6 +618,110 @@ abstract class AccountsContract {
     }
   }
 
+  /** Issue 12 item 11: every field has a declared type and length, checked before anything is stored. */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class FieldLimits {
+    String mobile;
+    String uid;
+    String token;
+
+    @BeforeAll
+    void account() {
+      mobile = newMobile();
+      uid = registerPhone(mobile);
+      token = login(mobile, "1").getString("access_token");
+    }
+
+    HttpResponse<Buffer> saveProfile(JsonObject profile) {
+      return await(http.web().post("/weidu/api/v1/users/accountinfo").putHeader("Authorization", "Bearer " + token)
+        .sendJsonObject(profile));
+    }
+
+    @Test
+    void srvRefusesAnOverlongFieldWithBadParameters() {
+      String name = "long" + System.nanoTime();
+      assertThat(srv.post("account", app("1").put("username", name).put("password", PASSWORD)
+        .put("registersource", "s".repeat(AccountFormats.REGISTER_SOURCE_MAX + 1))).getString("error")).isEqualTo("12");
+      assertThat(srv.post("login", app("1").put("username", name).put("password", PASSWORD)).getString("error"))
+        .as("nothing was stored").isEqualTo("7");
+      assertThat(srv.post("account", app("1").put("username", name).put("password", PASSWORD)
+        .put("registersource", "s".repeat(AccountFormats.REGISTER_SOURCE_MAX))).getString("error")).isEqualTo("0");
+      assertThat(srv.post("login", app("p".repeat(1000)).put("username", name).put("password", PASSWORD))
+        .getString("error")).isEqualTo("12");
+    }
+
+    @Test
+    void srvRefusesRegisterDataOverItsLimit() {
+      JsonObject data = new JsonObject().put("note", "d".repeat(AccountFormats.REGISTER_DATA_MAX_BYTES));
+      assertThat(srv.post("account", app("1").put("username", "data" + System.nanoTime()).put("password", PASSWORD)
+        .put("data", data)).getString("error")).isEqualTo("12");
+    }
+
+    @Test
+    void srvRefusesAnObjectOrArrayWhereAStringIsExpected() {
+      JsonObject change = app("1").put("oldpassword", PASSWORD).put("newpassword", new JsonObject().put("a", 1));
+      JsonObject answer = srv.post("password", change, token);
+      assertThat(answer.getString("error")).isEqualTo("12");
+      assertThat(srv.post("password", app("1").put("oldpassword", PASSWORD)
+        .put("newpassword", new JsonArray().add("abcdefgh")), token).getString("error")).isEqualTo("12");
+      assertThat(login(mobile, "1").getString("error")).as("the password is unchanged").isEqualTo("0");
+      assertThat(srv.post("login", app("1").put("phonenumber", mobile).put("password", "{\"a\":1}"))
+        .getString("error")).isEqualTo("8");
+      assertThat(srv.post("account", app("1").put("username", new JsonObject().put("u", "x"))
+        .put("password", PASSWORD)).getString("error")).isEqualTo("12");
+    }
+
+    @Test
+    void weiduRefusesAnOverlongAvatarUrlNamingIt() {
+      HttpResponse<Buffer> refused = saveProfile(new JsonObject().put("user_id", uid)
+        .put("avatar_url", "https://example.com/" + "a".repeat(2000)));
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(refused.bodyAsJsonObject().getString("result")).isEqualTo("avatar_url is invalid");
+    }
+
+    @Test
+    void weiduRefusesAnOverlongNestedFieldNamingItsPath() {
+      JsonObject profile = new JsonObject().put("user_id", uid).put("work_list", new JsonArray()
+        .add(new JsonObject().put("name", "ok"))
+        .add(new JsonObject().put("name", "n".repeat(AccountFormats.PROFILE_TEXT_MAX + 1))));
+      HttpResponse<Buffer> refused = saveProfile(profile);
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(refused.bodyAsJsonObject().getString("result")).isEqualTo("work_list[1].name is invalid");
+      assertThat(saveProfile(new JsonObject().put("user_id", uid).put("gender", 1L << 40)).bodyAsJsonObject()
+        .getString("result")).isEqualTo("gender is invalid");
+    }
+
+    @Test
+    void weiduStoresAProfileOver64KiBOnEveryBackend() {
+      JsonArray works = new JsonArray();
+      for (int i = 0; works.encode().length() < 300 * 1024; i++) {
+        works.add(new JsonObject().put("id", "w" + i).put("name", "作品 " + i).put("link", "https://example.com/" + i)
+          .put("file_infos", new JsonArray().add(new JsonObject().put("id", "f" + i).put("name", "x".repeat(200))
+            .put("size", i).put("has_pre_img", false))));
+      }
+      JsonObject profile = new JsonObject().put("user_id", uid).put("work_list", works);
+      assertThat(saveProfile(profile).statusCode()).isEqualTo(200);
+      JsonObject read = await(http.web().get("/weidu/api/v1/users/accountinfo").addQueryParam("user_id", uid)
+        .putHeader("Authorization", "Bearer " + token).send()).bodyAsJsonObject().getJsonObject("data");
+      assertThat(read).isEqualTo(profile);
+    }
+
+    @Test
+    void userBindMobileRefusesAnOverlongAccountIdNamingIt() {
+      MultiMap form = MultiMap.caseInsensitiveMultiMap();
+      Map<String, String> fields = new LinkedHashMap<>();
+      fields.put("appKey", app.appKey());
+      fields.put("accessToken", token);
+      fields.put("accountID", "a".repeat(AccountFormats.ID_MAX + 1));
+      fields.put("newmobile", newMobile());
+      fields.forEach(form::add);
+      form.add("sign", SignatureVerifier.sign(fields, app.secret()));
+      assertThat(await(http.web().post("/accountapi/v2/userBindMobile").sendForm(form)).bodyAsString())
+        .isEqualTo("{\"ERRORCODE\":\"ME01023\", \"RESULT\":\"accountID is error!\"}");
+    }
+  }
+
   @Test
   void oneAccountAcrossAllDialects() {
     // register through srv

@@ -56,11 +56,12 @@ public final class UserBindMobileHandler implements Handler<RoutingContext> {
       if (mobile == null && accountId == null) {
         throw Failure.invalid("mobile");
       }
+      AccountFormats.requireLength(accountId, AccountFormats.ID_MAX, "accountID");
       String sign = form.get("sign");
       if (sign == null || sign.length() != 40) {
         throw Failure.invalid("sign");
       }
-      if (blankToNull(form.get("accessToken")) == null) {
+      if (blankToNull(form.get("accessToken")) == null || form.get("accessToken").length() > AccountFormats.TOKEN_MAX) {
         throw Failure.invalid("accessToken");
       }
       Map<String, String> signed = new LinkedHashMap<>();

@@ -57,7 +57,9 @@ public final class SrvError {
 
   /** What a bad-parameter answer names (the field at fault, e.g. {@code nickname}), else empty. */
   public static String reason(Failure f) {
-    return f.kind() == Failure.Kind.INVALID_PARAMETER ? f.parameter() : "";
+    // a field of the wrong JSON type is a malformed body about that field
+    return (f.kind() == Failure.Kind.INVALID_PARAMETER || f.kind() == Failure.Kind.MALFORMED_BODY)
+      && f.parameter() != null ? f.parameter() : "";
   }
 
   /** token_status for a failed authentication: 1 = refresh it, 2 = log in again. */

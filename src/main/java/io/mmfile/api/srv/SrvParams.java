@@ -1,17 +1,29 @@
 package io.mmfile.api.srv;
 
+import io.mmfile.accounts.AccountFormats;
 import io.mmfile.platform.Failure;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
+
+import static java.util.Map.entry;
 
 /**
  * The parameters of one srv request: a JSON body, or a form-encoded one, plus the query string.
- * Values are read as strings whatever their JSON type ({@code "vercode": 1} reads as {@code "1"}).
+ * Scalars are read as strings whatever their JSON type ({@code "vercode": 1} reads as {@code "1"}); an
+ * object or array where a string is expected is refused (error 12), and so is a value longer than
+ * its declared limit. The editable profile fields inside {@code data} are checked by
+ * {@link io.mmfile.accounts.ProfileField}.
  */
 final class SrvParams {
   /**
@@ -22,6 +34,21 @@ final class SrvParams {
   private static final Set<String> NEED_CLIENT_TRIPLE = Set.of("/srv/v1/login", "/srv/v1/account",
     "/srv/v1/password", "/srv/v1/pic/upload");
   private static final String[] CLIENT_TRIPLE = {"platid", "vercode", "channel"};
+  /** Every string field srv reads, and its longest value; the limits are declared in {@link AccountFormats}. */
+  private static final Map<String, Integer> STRINGS = Map.ofEntries(
+    entry("platid", AccountFormats.CLIENT_VALUE_MAX), entry("vercode", AccountFormats.CLIENT_VALUE_MAX),
+    entry("channel", AccountFormats.CLIENT_VALUE_MAX), entry("client_id", AccountFormats.CLIENT_VALUE_MAX),
+    entry("client_secret", AccountFormats.TOKEN_MAX), entry("authorizationcode", AccountFormats.TOKEN_MAX),
+    entry("access_token", AccountFormats.TOKEN_MAX), entry("refresh_token", AccountFormats.TOKEN_MAX),
+    entry("username", AccountFormats.USERNAME_MAX), entry("phonenumber", AccountFormats.MOBILE_MAX),
+    entry("mailaddress", AccountFormats.EMAIL_MAX), entry("password", AccountFormats.PASSWORD_MAX),
+    entry("oldpassword", AccountFormats.PASSWORD_MAX), entry("newpassword", AccountFormats.PASSWORD_MAX),
+    entry("verificationcode", AccountFormats.VERIFICATION_CODE_MAX),
+    entry("registersource", AccountFormats.REGISTER_SOURCE_MAX),
+    // base64 images: bounded by the body limit, which follows upload.max-bytes
+    entry("file", Integer.MAX_VALUE), entry("imgBase64", Integer.MAX_VALUE));
+  /** Fields that are JSON objects, and their longest encoding in bytes. */
+  private static final Map<String, Integer> OBJECTS = Map.of("data", AccountFormats.REGISTER_DATA_MAX_BYTES);
 
   private final JsonObject values;
 
@@ -31,30 +58,44 @@ final class SrvParams {
 
   /** Parses the request; on the seed's POSTs, checks {@code platid}, {@code vercode} and {@code channel}. */
   static SrvParams of(RoutingContext ctx) {
-    JsonObject values = new JsonObject();
-    ctx.queryParams().forEach(e -> values.put(e.getKey(), e.getValue()));
-    String contentType = ctx.request().getHeader("Content-Type");
-    String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
-    if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
-      // A CR kept by Netty's multipart decoder at a read boundary (netty/netty#12729) is not part of the value.
-      ctx.request().formAttributes().forEach(e -> values.put(e.getKey(),
-        type.startsWith("multipart/") && e.getValue().endsWith("\r")
-          ? e.getValue().substring(0, e.getValue().length() - 1) : e.getValue()));
-    } else if (ctx.body() != null && ctx.body().length() > 0) {
-      try {
-        JsonObject json = ctx.body().asJsonObject();
-        if (json != null) {
-          values.mergeIn(json);
-        }
-      } catch (DecodeException | ClassCastException e) {
-        throw Failure.of(Failure.Kind.MALFORMED_BODY, "body is not a JSON object");
-      }
-    }
-    SrvParams params = new SrvParams(values);
     // The route's declared path, whatever the request's spelling of it (a trailing slash, say).
     String route = ctx.currentRoute() != null && ctx.currentRoute().getPath() != null ? ctx.currentRoute().getPath()
       : ctx.normalizedPath();
-    if (ctx.request().method() == HttpMethod.POST && NEED_CLIENT_TRIPLE.contains(route)) {
+    boolean needsClientTriple = ctx.request().method() == HttpMethod.POST && NEED_CLIENT_TRIPLE.contains(route);
+    return of(ctx.queryParams(), ctx.request().getHeader("Content-Type"), () -> ctx.request().formAttributes(),
+      ctx.body() == null ? null : ctx.body().buffer(), needsClientTriple);
+  }
+
+  /**
+   * The same as a pure function of the request's parts: the query, the Content-Type, the decoded form
+   * (read only for form bodies) and the raw body.
+   */
+  static SrvParams of(MultiMap query, String contentType, Supplier<MultiMap> form, Buffer body,
+                      boolean needsClientTriple) {
+    JsonObject values = new JsonObject();
+    query.forEach(e -> values.put(e.getKey(), e.getValue()));
+    String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+    if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
+      // A CR kept by Netty's multipart decoder at a read boundary (netty/netty#12729) is not part of the value.
+      form.get().forEach(e -> values.put(e.getKey(),
+        type.startsWith("multipart/") && e.getValue().endsWith("\r")
+          ? e.getValue().substring(0, e.getValue().length() - 1) : e.getValue()));
+    } else if (body != null && body.length() > 0) {
+      Object json;
+      try {
+        json = Json.decodeValue(body);
+      } catch (DecodeException e) {
+        throw Failure.of(Failure.Kind.MALFORMED_BODY, "body is not JSON");
+      }
+      if (json instanceof JsonObject object) {
+        values.mergeIn(object);
+      } else if (json != null) {
+        throw Failure.of(Failure.Kind.MALFORMED_BODY, "body is not a JSON object");
+      }
+    }
+    checkTypesAndLengths(values);
+    SrvParams params = new SrvParams(values);
+    if (needsClientTriple) {
       for (String required : CLIENT_TRIPLE) {
         if (params.get(required) == null) {
           throw Failure.invalid(required);
@@ -64,13 +105,30 @@ final class SrvParams {
     return params;
   }
 
+  private static void checkTypesAndLengths(JsonObject values) {
+    for (Map.Entry<String, Object> field : values) {
+      Object value = field.getValue();
+      Integer max = STRINGS.get(field.getKey());
+      if (max != null && value != null) {
+        if (value instanceof JsonObject || value instanceof JsonArray) {
+          throw Failure.about(Failure.Kind.MALFORMED_BODY, field.getKey(), field.getKey() + " must be a string");
+        }
+        AccountFormats.requireLength(String.valueOf(value), max, field.getKey());
+      }
+      Integer maxBytes = OBJECTS.get(field.getKey());
+      if (maxBytes != null && value instanceof JsonObject object) {
+        AccountFormats.requireBytes(object.encode(), maxBytes, field.getKey());
+      }
+    }
+  }
+
   /** A non-blank value as a string, else null. */
   String get(String name) {
     Object v = values.getValue(name);
     if (v == null) {
       return null;
     }
-    String s = v instanceof JsonObject || v instanceof io.vertx.core.json.JsonArray ? v.toString() : String.valueOf(v);
+    String s = String.valueOf(v);
     return s.isBlank() ? null : s.trim();
   }
 

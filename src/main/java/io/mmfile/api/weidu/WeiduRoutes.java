@@ -1,5 +1,6 @@
 package io.mmfile.api.weidu;
 
+import io.mmfile.accounts.AccountFormats;
 import io.mmfile.accounts.AccountService;
 import io.mmfile.auth.TokenService;
 import io.mmfile.auth.TokenService.Principal;
@@ -13,7 +14,6 @@ import io.mmfile.files.StoreKind;
 import io.mmfile.platform.Dialect;
 import io.mmfile.platform.Failure;
 import io.vertx.core.Future;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -30,7 +30,6 @@ import java.util.Locale;
  * access token, and only the owner may write a profile or upload into it.
  */
 public final class WeiduRoutes implements Dialect {
-  private static final long PROFILE_LIMIT = 1024 * 1024;
   private static final int FILES_LISTED = 1000;
 
   private final AccountService accounts;
@@ -51,7 +50,7 @@ public final class WeiduRoutes implements Dialect {
   public void mount(Router router) {
     router.route("/weidu/api/v1/*").failureHandler(this::failure);
     router.post("/weidu/api/v1/users/accountinfo")
-      .handler(BodyHandler.create(false).setBodyLimit(PROFILE_LIMIT)).handler(this::saveProfile);
+      .handler(BodyHandler.create(false).setBodyLimit(AccountFormats.PROFILE_MAX_BYTES)).handler(this::saveProfile);
     router.get("/weidu/api/v1/users/accountinfo").handler(this::profile);
     router.post("/weidu/api/v1/files").handler(this::uploadFiles);
     router.get("/weidu/api/v1/files/me").handler(this::myFiles);
@@ -63,16 +62,7 @@ public final class WeiduRoutes implements Dialect {
       if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
         return Future.failedFuture(Failure.of(Failure.Kind.MALFORMED_BODY, "Content-Type must be application/json"));
       }
-      JsonObject profile;
-      try {
-        profile = ctx.body().asJsonObject();
-      } catch (DecodeException | ClassCastException e) {
-        return Future.failedFuture(Failure.of(Failure.Kind.MALFORMED_BODY, "body is not a JSON object"));
-      }
-      if (profile == null) {
-        return Future.failedFuture(Failure.of(Failure.Kind.EMPTY_BODY, "body is empty"));
-      }
-      WeiduProfile.check(profile);
+      JsonObject profile = WeiduProfile.parse(ctx.body().buffer());
       return accounts.saveProfile(who, profile.getString("user_id"), profile).map(v -> (Object) null);
     }));
   }
@@ -80,7 +70,7 @@ public final class WeiduRoutes implements Dialect {
   private void profile(RoutingContext ctx) {
     respond(ctx, 200, authenticate(ctx).compose(who -> {
       String userId = ctx.queryParams().get("user_id");
-      if (userId == null || userId.isBlank()) {
+      if (userId == null || userId.isBlank() || userId.length() > AccountFormats.ID_MAX) {
         return Future.failedFuture(Failure.invalid("user_id"));
       }
       return accounts.profile(userId).map(p -> (Object) p);
