@@ -12,7 +12,9 @@ import io.mmfile.auth.AppKeyCache;
 import io.mmfile.auth.AppKeyRepository;
 import io.mmfile.auth.AuthorizationCodes;
 import io.mmfile.auth.LoginThrottle;
+import io.mmfile.auth.NodeSecret;
 import io.mmfile.auth.PasswordHasher;
+import io.mmfile.auth.RateLimiter;
 import io.mmfile.auth.SigningKeys;
 import io.mmfile.auth.SmsCodes;
 import io.mmfile.auth.SmsSender;
@@ -59,7 +61,6 @@ import java.util.List;
 public final class MmfileServer {
   private static final Logger LOG = LoggerFactory.getLogger(MmfileServer.class);
   private static final long APP_KEY_CACHE_MS = 5_000;
-  private static final int RECORD_CACHE_ENTRIES = 100_000;
   private static final long PURGE_INTERVAL_MS = 60_000;
 
   private final Vertx vertx;
@@ -70,6 +71,8 @@ public final class MmfileServer {
   private AppKeyRepository appKeys;
   private AccountService accounts;
   private KeyValueStore kv;
+  private NodeSecret secret;
+  private PasswordHasher hasher;
   private long sweepTimer = -1;
   private long purgeTimer = -1;
 
@@ -85,7 +88,8 @@ public final class MmfileServer {
     return database.migrate(vertx)
       // Reading the key and preparing the store's directories touch the disk: not on the event loop.
       .compose(v -> vertx.executeBlocking(() -> new DiskReady(SigningKeys.load(config.auth(), config.dataDir()),
-        new DiskBlobStore(vertx, config.dataDir().resolve("files"))), false))
+        NodeSecret.load(config.auth(), config.dataDir()), new DiskBlobStore(vertx, config.dataDir().resolve("files"))),
+        false))
       .compose(ready -> {
         SigningKeys keys = ready.keys();
         pool = database.openPool(vertx);
@@ -93,14 +97,24 @@ public final class MmfileServer {
         appKeys = new AppKeyRepository(pool);
         FileRecordRepository records = new FileRecordRepository(pool);
         BlobStore durable = ready.durable();
+        FileRecordCache recordCache = new FileRecordCache(records, config.storage().recordCacheSize(),
+          java.time.Duration.ofMinutes(config.storage().recordCacheMinutes()));
         BlobStore cache = redis != null
           ? new RedisBlobStore(redis, config.redisKeyPrefix(), 2L * config.upload().idleTimeoutSeconds() * 1000 + 60_000)
-          : new MemoryBlobStore(config.storage().memoryCacheMaxBytes());
-        stores = new FileStores(durable, cache, records, new FileRecordCache(records, RECORD_CACHE_ENTRIES));
+          // Bytes evicted from the in-process cache store take their record with them.
+          : new MemoryBlobStore(config.storage().memoryCacheMaxBytes(), evicted -> {
+            recordCache.forget(evicted);
+            records.delete(evicted).onFailure(t -> LOG.warn("could not remove the record of evicted {}: {}", evicted,
+              t.getMessage()));
+          });
+        stores = new FileStores(durable, cache, records, recordCache);
         kv = redis != null ? new RedisKeyValueStore(redis, config.redisKeyPrefix()) : memoryKeyValueStore();
         TokenService tokens = new TokenService(vertx, keys, kv, config.auth());
-        accounts = new AccountService(new AccountRepository(pool), new PasswordHasher(vertx, config.auth()), tokens,
-          new LoginThrottle(kv, config.auth()), new SmsCodes(kv, SmsSender.create(vertx, config.sms()), config.sms()));
+        secret = ready.secret();
+        hasher = new PasswordHasher(vertx, config.auth());
+        accounts = new AccountService(new AccountRepository(pool), hasher, tokens,
+          new LoginThrottle(kv, config.auth()), new SmsCodes(kv, SmsSender.create(vertx, config.sms()), config.sms(), secret),
+          new RateLimiter(kv), config.auth());
         LOG.info("metadata: {}; cache store and sessions: {}; token key id {}", database.description(),
           redis != null ? "Redis" : "in-process", keys.keyId());
         return config.embeddedDatabase() ? new DemoKey(vertx, config, appKeys).createIfFirstStart() : Future.succeededFuture();
@@ -119,7 +133,7 @@ public final class MmfileServer {
         List<Dialect> dialects = List.of(
           new DaokeRoutes(new SaveImageHandler(intake, appKeyCache, gate, urls), new GainImageHandler(stores, expiry),
             new UserBindMobileHandler(appKeyCache, accounts)),
-          new SrvRoutes(accounts, new AuthorizationCodes(appKeyCache, kv), intake, urls, config.auth(), clientAddress),
+          new SrvRoutes(accounts, new AuthorizationCodes(appKeyCache, kv, secret), intake, urls, config.auth(), clientAddress),
           new WeiduRoutes(accounts, intake, previews, stores, urls));
         Health health = new Health(pool, redis);
         return vertx.deployVerticle(() -> new HttpVerticle(config, dialects, health),
@@ -134,7 +148,7 @@ public final class MmfileServer {
   }
 
   /** What start-up prepares on a worker thread. */
-  private record DiskReady(SigningKeys keys, DiskBlobStore durable) {
+  private record DiskReady(SigningKeys keys, NodeSecret secret, DiskBlobStore durable) {
   }
 
   private KeyValueStore memoryKeyValueStore() {
@@ -169,5 +183,14 @@ public final class MmfileServer {
 
   public AccountService accounts() {
     return accounts;
+  }
+
+  public PasswordHasher passwordHasher() {
+    return hasher;
+  }
+
+  /** The node's sessions, codes and throttles; for tests that must see or age what is stored. */
+  public KeyValueStore keyValueStore() {
+    return kv;
   }
 }

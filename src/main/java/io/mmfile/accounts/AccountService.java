@@ -3,11 +3,13 @@ package io.mmfile.accounts;
 import io.mmfile.accounts.AccountRepository.Login;
 import io.mmfile.auth.LoginThrottle;
 import io.mmfile.auth.PasswordHasher;
+import io.mmfile.auth.RateLimiter;
 import io.mmfile.auth.SmsCodes;
 import io.mmfile.auth.TokenService;
 import io.mmfile.auth.TokenService.Principal;
 import io.mmfile.auth.TokenService.TokenPair;
 import io.mmfile.platform.Failure;
+import io.mmfile.platform.MmfileConfig;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -22,6 +24,7 @@ import java.util.Optional;
  */
 public final class AccountService {
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final long HOUR_MS = 3_600_000;
   private static final char[] ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
 
   /** A sign-up; at least one of username, mobile and email. A mobile needs its SMS code. */
@@ -42,31 +45,39 @@ public final class AccountService {
   private final TokenService tokens;
   private final LoginThrottle throttle;
   private final SmsCodes smsCodes;
+  private final RateLimiter limits;
+  private final int registrationsPerAddressPerHour;
 
   public AccountService(AccountRepository accounts, PasswordHasher hasher, TokenService tokens, LoginThrottle throttle,
-                        SmsCodes smsCodes) {
+                        SmsCodes smsCodes, RateLimiter limits, MmfileConfig.Auth config) {
     this.accounts = accounts;
     this.hasher = hasher;
     this.tokens = tokens;
     this.throttle = throttle;
     this.smsCodes = smsCodes;
+    this.limits = limits;
+    this.registrationsPerAddressPerHour = config.registrationsPerAddressPerHour();
   }
 
   public TokenService tokens() {
     return tokens;
   }
 
-  public Future<Void> sendVerificationCode(String mobile) {
+  /** Texts a code to {@code mobile}; {@code app} is the requesting app's key, or null (see {@link SmsCodes#send}). */
+  public Future<Void> sendVerificationCode(String mobile, String clientAddress, String app) {
     try {
       AccountFormats.requireMobile(mobile, "mobile");
     } catch (Failure f) {
       return Future.failedFuture(f);
     }
-    return smsCodes.send(mobile);
+    return smsCodes.send(mobile, clientAddress, app);
   }
 
-  /** Creates an account and answers its id. */
-  public Future<String> register(Registration r) {
+  /**
+   * Creates an account and answers its id. Every well-formed attempt counts against the client
+   * address's hourly allowance ({@code auth.registrations-per-address-per-hour}): each costs a hash.
+   */
+  public Future<String> register(Registration r, String clientAddress) {
     String username;
     String mobile;
     String email;
@@ -89,8 +100,10 @@ public final class AccountService {
     } catch (Failure f) {
       return Future.failedFuture(f);
     }
-    Future<Void> codeChecked = mobile == null ? Future.succeededFuture() : smsCodes.verify(mobile, r.verificationCode());
-    return codeChecked
+    Future<Void> allowed = limits.allow("reg:ip:" + clientAddress, registrationsPerAddressPerHour, HOUR_MS,
+      "too many registrations from this address");
+    return allowed
+      .compose(v -> mobile == null ? Future.<Void>succeededFuture() : smsCodes.verify(mobile, r.verificationCode()))
       .compose(v -> hasher.hash(r.password()))
       .compose(hash -> {
         long now = System.currentTimeMillis();
@@ -100,18 +113,27 @@ public final class AccountService {
       });
   }
 
-  /** Checks the password (throttled before any hash is computed) and starts a session. */
+  /**
+   * Checks the password and starts a session. A password longer than any registration allows is refused
+   * before anything else (it cannot match, and hashing it would cost); every other try is taken from the
+   * {@link LoginThrottle} of the account (all its login names share one allowance) and of the client
+   * address before any hash is computed. A login name that names no account costs one hash too, so the
+   * answer's timing does not tell which names exist (the error codes do, as the wire contract says).
+   */
   public Future<TokenPair> login(Credentials c, String platid, String clientAddress) {
     if (c.value() == null || c.value().isBlank() || c.password() == null || c.password().isEmpty()) {
       return Future.failedFuture(Failure.invalid(c.value() == null || c.value().isBlank() ? c.login().column : "password"));
     }
+    if (c.password().length() > AccountFormats.PASSWORD_MAX) {
+      return Future.failedFuture(Failure.invalid("password"));
+    }
     String login = c.login() == Login.EMAIL ? c.value().toLowerCase(java.util.Locale.ROOT) : c.value();
-    String throttleKey = c.login().column + ":" + login;
-    return throttle.check(throttleKey, clientAddress)
-      .compose(v -> accounts.findBy(c.login(), login))
-      .compose(found -> {
+    return accounts.findBy(c.login(), login).compose(found -> {
+      String key = found.isPresent() ? LoginThrottle.account(found.get().id())
+        : LoginThrottle.unknownLogin(c.login().column, login);
+      return throttle.acquire(key, clientAddress).compose(v -> {
         if (found.isEmpty()) {
-          return throttle.recordFailure(throttleKey, clientAddress)
+          return hasher.verifyNothing(c.password())
             .compose(x -> Future.failedFuture(Failure.about(Failure.Kind.NOT_FOUND, "account", "no such account")));
         }
         Account account = found.get();
@@ -120,32 +142,42 @@ public final class AccountService {
         }
         return hasher.verify(c.password(), account.passwordHash()).compose(check -> {
           if (!check.matches()) {
-            return throttle.recordFailure(throttleKey, clientAddress)
-              .compose(x -> Future.failedFuture(Failure.of(Failure.Kind.WRONG_PASSWORD, "wrong password")));
+            return Future.failedFuture(Failure.of(Failure.Kind.WRONG_PASSWORD, "wrong password"));
           }
           Future<Void> rehashed = check.needsRehash()
             ? hasher.hash(c.password()).compose(h -> accounts.updatePasswordHash(account.id(), h))
             : Future.succeededFuture();
           return rehashed
-            .compose(x -> throttle.recordSuccess(throttleKey))
+            .compose(x -> throttle.succeeded(key, clientAddress))
             .compose(x -> tokens.startSession(account.id(), platid));
         });
       });
+    });
   }
 
-  /** Changes the password; every other session of the account ends, the caller's stays. */
-  public Future<Void> changePassword(Principal who, String oldPassword, String newPassword) {
+  /**
+   * Changes the password; every other session of the account ends, the caller's stays. Guessing the
+   * old password with a stolen access token is throttled like logins, on the same per-account allowance.
+   */
+  public Future<Void> changePassword(Principal who, String oldPassword, String newPassword, String clientAddress) {
     try {
       AccountFormats.requirePassword(newPassword);
     } catch (Failure f) {
       return Future.failedFuture(f);
     }
+    String key = LoginThrottle.account(who.uid());
     return account(who.uid()).compose(account -> {
       if (account.passwordHash() == null) {
         return Future.failedFuture(Failure.of(Failure.Kind.PASSWORD_NOT_SET, "no password set"));
       }
-      return hasher.verify(oldPassword == null ? "" : oldPassword, account.passwordHash()).compose(check -> check.matches()
-        ? hasher.hash(newPassword)
+      return throttle.acquire(key, clientAddress).compose(v -> {
+        if (oldPassword == null || oldPassword.isEmpty() || oldPassword.length() > AccountFormats.PASSWORD_MAX) {
+          return Future.failedFuture(Failure.of(Failure.Kind.WRONG_PASSWORD, "wrong password"));
+        }
+        return hasher.verify(oldPassword, account.passwordHash());
+      }).compose(check -> check.matches()
+        ? throttle.succeeded(key, clientAddress)
+          .compose(v -> hasher.hash(newPassword))
           .compose(hash -> accounts.updatePasswordHash(account.id(), hash))
           .compose(v -> tokens.endOtherSessions(account.id(), who.sid()))
         : Future.failedFuture(Failure.of(Failure.Kind.WRONG_PASSWORD, "wrong password")));
@@ -196,8 +228,8 @@ public final class AccountService {
       return Future.failedFuture(f);
     }
     String throttleKey = "mobile-lookup:" + mobile;
-    return throttle.check(throttleKey, clientAddress)
-      .compose(v -> throttle.recordFailure(throttleKey, clientAddress))
+    // Each question takes a try, as a wrong password would: never given back.
+    return throttle.acquire(throttleKey, clientAddress)
       .compose(v -> accounts.findBy(Login.MOBILE, mobile))
       .compose(found -> found.isPresent()
         ? Future.failedFuture(Failure.about(Failure.Kind.CONFLICT, "phonenumber", "mobile registered"))

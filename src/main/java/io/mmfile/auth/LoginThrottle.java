@@ -6,11 +6,19 @@ import io.mmfile.platform.MmfileConfig;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
+import java.util.Locale;
+
 /**
- * Slows down password guessing before any hash is computed, per account and per client address:
- * after {@code login-backoff-after} failures each further try must wait 2^n seconds after the last
- * failure; at {@code login-lock-after} failures the key is locked for {@code login-lock-minutes}.
- * A client address gets five times the allowance of one account, since many users share NATs.
+ * Slows down password guessing, per account and per client address. A password check must first
+ * {@link #acquire} a try, before any hash is computed: the first {@code login-backoff-after} tries go
+ * at once, each further one only 2^n seconds after the previous try, and after {@code login-lock-after}
+ * tries the key is locked until {@code login-lock-minutes} after the last one. A correct password
+ * ({@link #succeeded}) resets the account and hands the address its try back. A client address gets five times the allowance of one account, since
+ * many users share NATs.
+ *
+ * <p>Tries are counted when they are taken, atomically in the {@link KeyValueStore}, not after the hash
+ * failed: fifty guesses sent at once get no more tries than fifty sent one after another. A refused try
+ * is not counted, so waiting out a backoff does not turn it into a lock.
  */
 public final class LoginThrottle {
   private static final int ADDRESS_FACTOR = 5;
@@ -27,55 +35,60 @@ public final class LoginThrottle {
     this.windowMs = config.loginLockMinutes() * 60_000L;
   }
 
-  /** Fails with {@link Failure.Kind#RATE_LIMITED} while the account or the address must wait. */
-  public Future<Void> check(String login, String address) {
-    return Future.all(kv.get(accountKey(login)), kv.get(addressKey(address))).compose(found -> {
+  /** The throttle key of an account: every login name of the account shares it. */
+  public static String account(String accountId) {
+    return "id:" + accountId;
+  }
+
+  /** The throttle key of a login name that names no account, so guessing unknown names is throttled too. */
+  public static String unknownLogin(String column, String value) {
+    return "name:" + column + ":" + value.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Takes one try for {@code key} and for {@code address}, or fails with {@link Failure.Kind#RATE_LIMITED}
+   * (and a retry-after) while either must wait. The address is taken first, so a client refused for its
+   * address does not use up the account's tries.
+   */
+  public Future<Void> acquire(String key, String address) {
+    return take("lf:ip:" + address, ADDRESS_FACTOR).compose(v -> take("lf:a:" + key, 1));
+  }
+
+  /**
+   * After a correct password: the account's tries start again, and the address gets its try back, so
+   * the many good logins behind one NAT never add up to a lock.
+   */
+  public Future<Void> succeeded(String key, String address) {
+    return kv.delete("lf:a:" + key).compose(v -> kv.update("lf:ip:" + address, raw -> {
+      if (raw == null) {
+        return null;
+      }
+      JsonObject state = new JsonObject(raw);
+      int tries = state.getInteger("n");
+      return tries <= 0 ? null : state.put("n", tries - 1).encode();
+    }, windowMs)).mapEmpty();
+  }
+
+  private Future<Void> take(String key, int factor) {
+    long[] waitMs = {0};
+    return kv.update(key, raw -> {
       long now = System.currentTimeMillis();
-      long wait = Math.max(waitMs(found.resultAt(0), 1, now), waitMs(found.resultAt(1), ADDRESS_FACTOR, now));
-      return wait > 0
-        ? Future.failedFuture(Failure.rateLimited("too many failed logins", Math.max(1, (wait + 999) / 1000)))
-        : Future.succeededFuture();
-    });
+      JsonObject state = raw == null ? new JsonObject().put("n", 0).put("last", 0L) : new JsonObject(raw);
+      int tries = state.getInteger("n");
+      waitMs[0] = waitMs(tries, state.getLong("last"), factor, now);
+      return waitMs[0] > 0 ? null : new JsonObject().put("n", tries + 1).put("last", now).encode();
+    }, windowMs).compose(written -> written != null ? Future.<Void>succeededFuture()
+      : Future.failedFuture(Failure.rateLimited("too many failed logins", Math.max(1, (waitMs[0] + 999) / 1000))));
   }
 
-  public Future<Void> recordFailure(String login, String address) {
-    return Future.all(bump(accountKey(login)), bump(addressKey(address))).mapEmpty();
-  }
-
-  public Future<Void> recordSuccess(String login) {
-    return kv.delete(accountKey(login));
-  }
-
-  private long waitMs(String raw, int factor, long now) {
-    if (raw == null) {
-      return 0;
-    }
-    JsonObject state = new JsonObject(raw);
-    int failures = state.getInteger("n");
-    long last = state.getLong("last");
-    if (failures >= lockAfter * factor) {
+  private long waitMs(int tries, long last, int factor, long now) {
+    if (tries >= lockAfter * factor) {
       return last + windowMs - now;
     }
-    if (failures >= backoffAfter * factor) {
-      int exponent = Math.min(20, failures / factor - backoffAfter);
+    if (tries >= backoffAfter * factor) {
+      int exponent = Math.min(20, tries / factor - backoffAfter);
       return last + (1000L << exponent) - now;
     }
     return 0;
-  }
-
-  private Future<Void> bump(String key) {
-    return kv.get(key).compose(raw -> {
-      int failures = raw == null ? 0 : new JsonObject(raw).getInteger("n");
-      JsonObject next = new JsonObject().put("n", failures + 1).put("last", System.currentTimeMillis());
-      return kv.set(key, next.encode(), windowMs);
-    });
-  }
-
-  private static String accountKey(String login) {
-    return "lf:a:" + login.toLowerCase(java.util.Locale.ROOT);
-  }
-
-  private static String addressKey(String address) {
-    return "lf:ip:" + address;
   }
 }

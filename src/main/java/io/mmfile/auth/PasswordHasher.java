@@ -36,6 +36,9 @@ public final class PasswordHasher {
   private final int memoryKib;
   private final int iterations;
   private final int parallelism;
+  private final java.util.concurrent.atomic.AtomicLong computed = new java.util.concurrent.atomic.AtomicLong();
+  /** A hash of a random password nobody knows; made on first use, on a hashing thread. */
+  private volatile String dummy;
 
   public PasswordHasher(Vertx vertx, MmfileConfig.Auth config) {
     this.workers = vertx.createSharedWorkerExecutor("mmfile-password-hashing", config.hashThreads());
@@ -50,6 +53,29 @@ public final class PasswordHasher {
 
   public Future<Verification> verify(String password, String encoded) {
     return workers.executeBlocking(() -> verifyNow(password, encoded), false);
+  }
+
+  /**
+   * Costs what {@link #verify} costs at today's parameters and matches nothing: for a login name that
+   * names no account, so that answering "no such account" takes as long as "wrong password".
+   */
+  public Future<Void> verifyNothing(String password) {
+    return workers.executeBlocking(() -> {
+      verifyNow(password, dummyHash());
+      return null;
+    }, false);
+  }
+
+  private String dummyHash() {
+    String known = dummy;
+    if (known == null) {
+      byte[] random = new byte[16];
+      RANDOM.nextBytes(random);
+      known = hashNow(B64.encodeToString(random));
+      computed.decrementAndGet();
+      dummy = known;
+    }
+    return known;
   }
 
   String hashNow(String password) {
@@ -75,7 +101,13 @@ public final class PasswordHasher {
     return new Verification(matches, matches && (m0 != memoryKib || t0 != iterations || p0 != parallelism));
   }
 
-  private static byte[] argon2(String password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
+  /** Password hashes computed since start (hashing, checking and the dummy checks alike). */
+  public long hashesComputed() {
+    return computed.get();
+  }
+
+  private byte[] argon2(String password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
+    computed.incrementAndGet();
     Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
       .withVersion(Argon2Parameters.ARGON2_VERSION_13)
       .withMemoryAsKB(memoryKib)

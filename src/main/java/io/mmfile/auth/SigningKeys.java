@@ -27,7 +27,7 @@ import java.util.List;
 /**
  * The ES256 keys of access tokens: exactly one signing key with a key id, plus public keys still
  * accepted during a rotation. Production names a key file; the embedded default generates a key on
- * first start and keeps it in {@code data.dir/keys}.
+ * first start and keeps it in {@code data.dir/keys}, readable by its owner only.
  */
 public final class SigningKeys {
   /** A public key as PEM and the id it is known by in token headers. */
@@ -66,13 +66,8 @@ public final class SigningKeys {
         privatePem = Files.readString(config.jwtPrivateKey().get());
         keyId = config.jwtKeyId().orElseThrow();
       } else {
-        Path dir = dataDir.resolve("keys");
-        Path file = dir.resolve("jwt-es256.pem");
-        if (!Files.exists(file)) {
-          Files.createDirectories(dir);
-          Files.writeString(file, generatePrivatePem());
-        }
-        privatePem = Files.readString(file);
+        // Created owner-only (0600): the key signs every access token.
+        privatePem = SecretFile.readOrCreate(dataDir.resolve("keys").resolve("jwt-es256.pem"), SigningKeys::generatePrivatePem);
         keyId = null;
       }
       ECPrivateKey privateKey = parsePrivate(privatePem);

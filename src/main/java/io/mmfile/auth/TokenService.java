@@ -3,6 +3,9 @@ package io.mmfile.auth;
 import io.mmfile.platform.Failure;
 import io.mmfile.platform.KeyValueStore;
 import io.mmfile.platform.MmfileConfig;
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -16,8 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Logins as sessions. An access token is a short-lived ES256 JWT naming the account ({@code sub}) and
@@ -27,14 +32,20 @@ import java.util.HexFormat;
  *   <li>{@code sess:<sid>}: account, platform, password generation and state (active, replaced, revoked);</li>
  *   <li>{@code dev:<uid>:<platid>}: the one active session of an account on a platform, so a new login
  *       on another device of that platform replaces the older session (srv error 30);</li>
- *   <li>{@code gen:<uid>}: bumped on a password change, which ends every other session;</li>
+ *   <li>{@code gen:<uid>}: the time of the last password change, which ends every other session;</li>
  *   <li>{@code rt:<hash>} and {@code rtu:<hash>}: live and used refresh tokens; presenting a used one
  *       revokes the whole session (reuse detection).</li>
  * </ul>
  */
 public final class TokenService {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final int VERIFIED_TOKENS = 10_000;
+  private static final String ACTIVE = "active";
+  private static final String REPLACED = "replaced";
+  private static final String REVOKED = "revoked";
+  /** The generation of an account whose password has not changed within the refresh lifetime. */
+  private static final String NO_GENERATION = "0";
+  /** How much longer than any session a generation is kept; see {@link #endOtherSessions}. */
+  private static final long GENERATION_MARGIN_MS = 24L * 3600 * 1000;
 
   /** What a login or a refresh hands out. Expiries are epoch milliseconds. */
   public record TokenPair(String uid, String accessToken, long accessExpiresMs, String refreshToken,
@@ -50,7 +61,7 @@ public final class TokenService {
   private final KeyValueStore kv;
   private final int accessMinutes;
   private final long refreshTtlMs;
-  private final java.util.Map<String, JsonObject> verified = new java.util.concurrent.ConcurrentHashMap<>();
+  private final AsyncCache<String, JsonObject> verified;
 
   public TokenService(Vertx vertx, SigningKeys keys, KeyValueStore kv, MmfileConfig.Auth config) {
     this.keys = keys;
@@ -64,21 +75,29 @@ public final class TokenService {
     keys.publicKeys().forEach(k ->
       options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setId(k.keyId()).setBuffer(k.pem())));
     this.jwt = JWTAuth.create(vertx, options);
+    // A token is verified once however many requests bring it at the same moment; entries go when
+    // the token has expired anyway, and the oldest ones when the cache is full.
+    this.verified = Caffeine.newBuilder()
+      .maximumSize(config.verifiedTokenCacheSize())
+      .expireAfterWrite(Duration.ofMinutes(accessMinutes))
+      .buildAsync();
   }
 
-  /** Starts a session; an older session of the account on the same platform is marked replaced. */
+  /**
+   * Starts a session; an older session of the account on the same platform is marked replaced. The
+   * platform's slot is swapped in one step ({@link KeyValueStore#getAndSet}), so of two logins at once
+   * exactly one stays live: each replaces whatever it found there.
+   */
   public Future<TokenPair> startSession(String uid, String platid) {
     String sid = randomToken(18);
-    String device = "dev:" + uid + ":" + platid;
-    return Future.all(kv.get("gen:" + uid), kv.get(device)).compose(found -> {
-      String generation = found.resultAt(0) == null ? "0" : found.resultAt(0);
-      String previous = found.resultAt(1);
-      Future<Void> replaced = previous == null ? Future.succeededFuture() : setState(previous, "replaced");
-      JsonObject session = new JsonObject().put("uid", uid).put("platid", platid).put("gen", generation)
-        .put("state", "active");
-      return replaced
-        .compose(v -> kv.set("sess:" + sid, session.encode(), refreshTtlMs))
-        .compose(v -> kv.set(device, sid, refreshTtlMs))
+    String device = device(uid, platid);
+    return kv.get("gen:" + uid).compose(generation -> {
+      JsonObject session = new JsonObject().put("uid", uid).put("platid", platid)
+        .put("gen", generation == null ? NO_GENERATION : generation).put("state", ACTIVE);
+      return kv.set("sess:" + sid, session.encode(), refreshTtlMs)
+        .compose(v -> kv.getAndSet(device, sid, refreshTtlMs))
+        .compose(previous -> previous == null || previous.equals(sid) ? Future.<Void>succeededFuture()
+          : setState(previous, REPLACED))
         .compose(v -> issue(uid, sid, platid));
     });
   }
@@ -118,24 +137,27 @@ public final class TokenService {
    * are remembered by token (bounded; expiry and session are still checked on every call).
    */
   private Future<JsonObject> verifiedClaims(String accessToken) {
-    JsonObject known = verified.get(accessToken);
+    JsonObject known = verified.synchronous().getIfPresent(accessToken);
     if (known != null) {
       return Future.succeededFuture(known);
     }
-    return jwt.authenticate(new TokenCredentials(accessToken))
-      .recover(t -> Future.failedFuture(Failure.of(Failure.Kind.UNAUTHORIZED, "invalid access token")))
-      .map(user -> {
+    CompletableFuture<JsonObject> claims = verified.get(accessToken, (token, executor) ->
+      jwt.authenticate(new TokenCredentials(token))
         // The verified claims; the principal carries only some of them.
-        JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
-        if (verified.size() >= VERIFIED_TOKENS) {
-          verified.clear();
-        }
-        verified.put(accessToken, claims);
-        return claims;
-      });
+        .map(user -> user.attributes().getJsonObject("accessToken", new JsonObject()))
+        .toCompletionStage().toCompletableFuture());
+    Context context = Vertx.currentContext();
+    Future<JsonObject> answer = context == null ? Future.fromCompletionStage(claims)
+      : Future.fromCompletionStage(claims, context);
+    // A forged token is not remembered: Caffeine drops a load that failed.
+    return answer.recover(t -> Future.failedFuture(Failure.of(Failure.Kind.UNAUTHORIZED, "invalid access token")));
   }
 
-  /** Trades a refresh token for a new pair; a token used twice ends its session. */
+  /**
+   * Trades a refresh token for a new pair; a token used twice ends its session. The session is only
+   * extended, in one compare-and-set against the state that was checked: a logout or a revocation that
+   * lands in between is never overwritten.
+   */
   public Future<TokenPair> refresh(String refreshToken) {
     if (refreshToken == null || refreshToken.isBlank()) {
       return Future.failedFuture(Failure.invalid("refresh_token"));
@@ -144,48 +166,62 @@ public final class TokenService {
     return kv.getAndDelete("rt:" + hash).compose(sid -> {
       if (sid == null) {
         return kv.get("rtu:" + hash).compose(reusedSid -> {
-          Future<Void> revoked = reusedSid == null ? Future.succeededFuture() : setState(reusedSid, "revoked");
+          Future<Void> revoked = reusedSid == null ? Future.succeededFuture() : setState(reusedSid, REVOKED);
           return revoked.compose(v -> Future.failedFuture(Failure.of(Failure.Kind.UNAUTHORIZED,
             reusedSid == null ? "unknown refresh token" : "refresh token reused: session revoked")));
         });
       }
-      return kv.set("rtu:" + hash, sid, refreshTtlMs)
-        .compose(v -> kv.get("sess:" + sid))
-        .compose(raw -> {
-          if (raw == null) {
-            return Future.failedFuture(Failure.of(Failure.Kind.UNAUTHORIZED, "session ended"));
+      return kv.set("rtu:" + hash, sid, refreshTtlMs).compose(v -> extend(sid, 3));
+    });
+  }
+
+  private Future<TokenPair> extend(String sid, int attemptsLeft) {
+    return kv.get("sess:" + sid).compose(raw -> {
+      if (raw == null) {
+        return Future.failedFuture(Failure.of(Failure.Kind.UNAUTHORIZED, "session ended"));
+      }
+      JsonObject session = new JsonObject(raw);
+      String uid = session.getString("uid");
+      return liveSession(sid, uid)
+        .compose(live -> kv.compareAndSet("sess:" + sid, raw, raw, refreshTtlMs))
+        .compose(extended -> {
+          if (!extended) {
+            // Changed since it was read (ended, replaced, or a password change moved it on): check again.
+            return attemptsLeft > 1 ? extend(sid, attemptsLeft - 1)
+              : Future.failedFuture(Failure.of(Failure.Kind.UNAUTHORIZED, "session changed during refresh"));
           }
-          JsonObject session = new JsonObject(raw);
-          String uid = session.getString("uid");
-          return liveSession(sid, uid)
-            .compose(s -> kv.set("sess:" + sid, s.encode(), refreshTtlMs))
-            .compose(v -> issue(uid, sid, session.getString("platid")));
+          // The platform's slot lives as long as its session, so a later login still replaces it.
+          return kv.expire(device(uid, session.getString("platid")), refreshTtlMs)
+            .compose(x -> issue(uid, sid, session.getString("platid")));
         });
     });
   }
 
   /** Logout: the session's tokens stop working at once. */
   public Future<Void> endSession(String sid) {
-    return setState(sid, "revoked");
+    return setState(sid, REVOKED);
   }
 
-  /** After a password change: every session of the account but {@code keepSid} ends. */
+  /**
+   * After a password change: every session of the account but {@code keepSid} (null: none) ends. The
+   * account's generation becomes the time of the change; a session is live only while its generation is
+   * the account's. The generation key outlives every session that predates it (they cannot be extended
+   * past the change), so when it finally expires there is no older session left for it to end, and its
+   * absence never reads as a password change.
+   */
   public Future<Void> endOtherSessions(String uid, String keepSid) {
-    return nextGeneration(uid).compose(next -> kv.get("sess:" + keepSid)
-      .compose(raw -> raw == null ? Future.succeededFuture()
-        : kv.set("sess:" + keepSid, new JsonObject(raw).put("gen", next).encode(), refreshTtlMs)));
+    return kv.update("gen:" + uid, current -> {
+      long now = System.currentTimeMillis();
+      long previous = current == null ? 0 : parseOrZero(current);
+      return Long.toString(Math.max(now, previous + 1));
+    }, refreshTtlMs + GENERATION_MARGIN_MS).compose(next -> keepSid == null ? Future.<Void>succeededFuture()
+      : kv.update("sess:" + keepSid, raw -> raw == null ? null : new JsonObject(raw).put("gen", next).encode(), refreshTtlMs)
+        .mapEmpty());
   }
 
   /** After a password reset: every session of the account ends. */
   public Future<Void> endAllSessions(String uid) {
-    return nextGeneration(uid).mapEmpty();
-  }
-
-  private Future<String> nextGeneration(String uid) {
-    return kv.get("gen:" + uid).compose(current -> {
-      String next = Long.toString(current == null ? 1 : Long.parseLong(current) + 1);
-      return kv.set("gen:" + uid, next, refreshTtlMs).map(next);
-    });
+    return endOtherSessions(uid, null);
   }
 
   private Future<JsonObject> liveSession(String sid, String uid) {
@@ -195,12 +231,15 @@ public final class TokenService {
         return Future.failedFuture(Failure.of(Failure.Kind.UNAUTHORIZED, "session ended"));
       }
       JsonObject session = new JsonObject(raw);
-      String generation = found.resultAt(1) == null ? "0" : found.resultAt(1);
+      String generation = found.resultAt(1);
       switch (session.getString("state")) {
-        case "replaced":
+        case REPLACED:
           return Future.failedFuture(Failure.of(Failure.Kind.SESSION_REPLACED, "logged in on another device"));
-        case "active":
-          if (!generation.equals(session.getString("gen")) || !uid.equals(session.getString("uid"))) {
+        case ACTIVE:
+          if (!uid.equals(session.getString("uid"))) {
+            return Future.failedFuture(Failure.of(Failure.Kind.UNAUTHORIZED, "token of another account"));
+          }
+          if (generation != null && !generation.equals(session.getString("gen"))) {
             return Future.failedFuture(Failure.of(Failure.Kind.UNAUTHORIZED, "password changed"));
           }
           return Future.succeededFuture(session);
@@ -210,9 +249,29 @@ public final class TokenService {
     });
   }
 
+  /** Moves a session on: active to replaced or revoked, replaced to revoked; revoked stays revoked. */
   private Future<Void> setState(String sid, String state) {
-    return kv.get("sess:" + sid).compose(raw -> raw == null ? Future.succeededFuture()
-      : kv.set("sess:" + sid, new JsonObject(raw).put("state", state).encode(), refreshTtlMs));
+    return kv.update("sess:" + sid, raw -> {
+      if (raw == null) {
+        return null;
+      }
+      JsonObject session = new JsonObject(raw);
+      String current = session.getString("state");
+      boolean moves = ACTIVE.equals(current) || (REPLACED.equals(current) && REVOKED.equals(state));
+      return moves ? session.put("state", state).encode() : null;
+    }, refreshTtlMs).mapEmpty();
+  }
+
+  private static String device(String uid, String platid) {
+    return "dev:" + uid + ":" + platid;
+  }
+
+  private static long parseOrZero(String value) {
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   private Future<TokenPair> issue(String uid, String sid, String platid) {

@@ -3,15 +3,25 @@ package io.mmfile.files;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
+import io.mmfile.platform.Failure;
+
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The cache store of the embedded default: blobs held in this process, bounded by
  * {@code storage.memory-cache-max-bytes}; past it the oldest blobs are evicted, as a cache would.
  * Expired blobs are dropped when read and by the expiry sweep.
+ *
+ * <p>Capacity rules: a blob larger than the whole capacity is refused while it is written (the upload
+ * fails naming {@code length}, instead of being acknowledged and then evicted by its own commit), and
+ * every eviction is reported to {@code onEvicted}, which removes the file's record, so no record
+ * outlives its bytes.
  */
 public final class MemoryBlobStore implements BlobStore {
   private record Blob(Buffer bytes, long expiresAtMs) {
@@ -21,11 +31,13 @@ public final class MemoryBlobStore implements BlobStore {
   }
 
   private final long capacityBytes;
+  private final Consumer<String> onEvicted;
   private final LinkedHashMap<String, Blob> blobs = new LinkedHashMap<>();
   private long usedBytes;
 
-  public MemoryBlobStore(long capacityBytes) {
+  public MemoryBlobStore(long capacityBytes, Consumer<String> onEvicted) {
     this.capacityBytes = capacityBytes;
+    this.onEvicted = onEvicted;
   }
 
   @Override
@@ -35,12 +47,23 @@ public final class MemoryBlobStore implements BlobStore {
 
       @Override
       public Future<Void> write(Buffer chunk) {
+        if (bytes == null) {
+          return Future.failedFuture(Failure.of(Failure.Kind.ABORTED, "blob already committed or aborted"));
+        }
+        if ((long) bytes.length() + chunk.length() > capacityBytes) {
+          bytes = null;
+          return Future.failedFuture(Failure.about(Failure.Kind.INVALID_PARAMETER, "length",
+            "larger than the cache store (storage.memory-cache-max-bytes = " + capacityBytes + ")"));
+        }
         bytes.appendBuffer(chunk);
         return Future.succeededFuture();
       }
 
       @Override
       public Future<Void> commit(long ttlMs) {
+        if (bytes == null) {
+          return Future.failedFuture(Failure.of(Failure.Kind.ABORTED, "blob already committed or aborted"));
+        }
         put(fileId, new Blob(bytes, ttlMs == 0 ? 0 : System.currentTimeMillis() + ttlMs));
         bytes = null;
         return Future.succeededFuture();
@@ -80,16 +103,24 @@ public final class MemoryBlobStore implements BlobStore {
   }
 
   private void put(String fileId, Blob blob) {
+    List<String> evicted = new ArrayList<>();
     synchronized (blobs) {
       remove(fileId);
       blobs.put(fileId, blob);
       usedBytes += blob.bytes().length();
       Iterator<Map.Entry<String, Blob>> oldest = blobs.entrySet().iterator();
+      // The new blob fits on its own (larger ones are refused while written), so it is never evicted here.
       while (usedBytes > capacityBytes && oldest.hasNext()) {
-        usedBytes -= oldest.next().getValue().bytes().length();
+        Map.Entry<String, Blob> next = oldest.next();
+        if (next.getKey().equals(fileId)) {
+          continue;
+        }
+        usedBytes -= next.getValue().bytes().length();
         oldest.remove();
+        evicted.add(next.getKey());
       }
     }
+    evicted.forEach(onEvicted);
   }
 
   private void remove(String fileId) {

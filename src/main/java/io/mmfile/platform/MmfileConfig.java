@@ -34,12 +34,13 @@ public record MmfileConfig(
   public record Auth(Optional<Path> jwtPrivateKey, Optional<String> jwtKeyId, List<Path> jwtPreviousPublicKeys,
                      int accessTokenMinutes, int refreshTokenDays, int argon2MemoryKib, int argon2Iterations,
                      int argon2Parallelism, int hashThreads, int loginBackoffAfter, int loginLockAfter,
-                     int loginLockMinutes, boolean requireAuthorizationCode) {
+                     int loginLockMinutes, boolean requireAuthorizationCode, Optional<String> nodeSecret,
+                     int registrationsPerAddressPerHour, int verifiedTokenCacheSize) {
   }
 
   /** Verification codes and how they are sent. */
   public record Sms(String sender, Optional<URI> httpUrl, int codeTtlSeconds, int maxAttempts,
-                    int resendCooldownSeconds) {
+                    int resendCooldownSeconds, int perAddressPerHour, int perAppPerHour, boolean allowLogSender) {
   }
 
   /** The HTTP front: listen address, instances, TLS and the base of returned URLs. */
@@ -51,7 +52,8 @@ public record MmfileConfig(
   }
 
   /** The storage verticles and the stores they write to. */
-  public record Storage(int instances, long memoryCacheMaxBytes, int sweepIntervalSeconds) {
+  public record Storage(int instances, long memoryCacheMaxBytes, int sweepIntervalSeconds, int recordCacheSize,
+                        int recordCacheMinutes) {
   }
 
   /** Limits of the upload path. */
@@ -84,7 +86,9 @@ public record MmfileConfig(
     Storage storage = new Storage(
       r.integer("storage.instances", 1, 256),
       r.longValue("storage.memory-cache-max-bytes", 0, Long.MAX_VALUE),
-      r.integer("storage.sweep-interval-seconds", 1, 86400));
+      r.integer("storage.sweep-interval-seconds", 1, 86400),
+      r.integer("storage.record-cache-size", 1, 100_000_000),
+      r.integer("storage.record-cache-minutes", 1, 7 * 24 * 60));
     Upload upload = new Upload(
       r.longValue("upload.max-bytes", 1, 1L << 40),
       maxConcurrentUploads(r.integer("upload.max-concurrent", 0, 1_000_000)),
@@ -114,7 +118,13 @@ public record MmfileConfig(
       r.integer("auth.login-backoff-after", 1, 1000),
       r.integer("auth.login-lock-after", 1, 1000),
       r.integer("auth.login-lock-minutes", 1, 24 * 60),
-      r.bool("auth.require-authorization-code"));
+      r.bool("auth.require-authorization-code"),
+      r.optionalString("auth.node-secret"),
+      r.integer("auth.registrations-per-address-per-hour", 0, 1_000_000),
+      r.integer("auth.verified-token-cache-size", 1, 10_000_000));
+    if (auth.nodeSecret().isPresent() && auth.nodeSecret().get().length() < 32) {
+      throw new ConfigException("auth.node-secret", "must be at least 32 characters (e.g. openssl rand -base64 32)");
+    }
     if (privateKey.isPresent() && auth.jwtKeyId().isEmpty()) {
       throw new ConfigException("auth.jwt-key-id", "is required with auth.jwt-private-key");
     }
@@ -129,7 +139,15 @@ public record MmfileConfig(
     Sms sms = new Sms(sender, smsUrl,
       r.integer("sms.code-ttl-seconds", 10, 86400),
       r.integer("sms.max-attempts", 1, 100),
-      r.integer("sms.resend-cooldown-seconds", 0, 86400));
+      r.integer("sms.resend-cooldown-seconds", 0, 86400),
+      r.integer("sms.per-address-per-hour", 0, 1_000_000),
+      r.integer("sms.per-app-per-hour", 0, 100_000_000),
+      r.bool("sms.allow-log-sender"));
+    if (sender.equals("log") && r.optionalString("database.url").isPresent() && !sms.allowLogSender()) {
+      throw new ConfigException("sms.sender", "is log, which writes every verification code to the log, and a MySQL"
+        + " database.url says this is not a development node: set sms.sender: http (with sms.http-url), or"
+        + " sms.allow-log-sender: true to keep logging codes");
+    }
     return new MmfileConfig(
       http,
       Path.of(r.string("data.dir")),

@@ -21,7 +21,7 @@ class PasswordHasherTest {
 
   static MmfileConfig.Auth cost(int memoryKib, int iterations) {
     return new MmfileConfig.Auth(Optional.empty(), Optional.empty(), List.of(), 15, 30, memoryKib, iterations, 1, 1,
-      3, 10, 15, false);
+      3, 10, 15, false, Optional.empty(), 0, 10_000);
   }
 
   @Test

@@ -50,6 +50,7 @@ class ConfigLoaderTest {
       "MMFILE_HTTP_PUBLIC_BASE_URL", "https://img.example.com/",
       "MMFILE_DATABASE_URL", "mysql://root@db:3306/mmfile",
       "MMFILE_REDIS_URL", "redis://cache:6379",
+      "MMFILE_SMS_ALLOW_LOG_SENDER", "true",
       "MMFILE_UPLOAD_MAX_CONCURRENT", "7"));
 
     assertThat(config.http().port()).isEqualTo(9090);
@@ -73,7 +74,7 @@ class ConfigLoaderTest {
       .hasMessageContaining("'http.port'");
     assertThatThrownBy(() -> load(Map.of("MMFILE_UPLOAD_MAX_BYTES", "0")))
       .hasMessageContaining("'upload.max-bytes'");
-    assertThatThrownBy(() -> load(Map.of("MMFILE_DATABASE_URL", "postgres://x/y")))
+    assertThatThrownBy(() -> load(Map.of("MMFILE_DATABASE_URL", "postgres://x/y", "MMFILE_SMS_ALLOW_LOG_SENDER", "true")))
       .hasMessageContaining("'database.url'");
     assertThatThrownBy(() -> load(Map.of("MMFILE_HTTP_TLS_CERT", "/nonexistent/cert.pem")))
       .hasMessageContaining("'http.tls.key'");
@@ -89,5 +90,24 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> load(Map.of("MMFILE_HTTP_TRUSTED_PROXIES", "10.0.0.0/8,lb.internal")))
       .isInstanceOf(ConfigException.class)
       .hasMessageContaining("'http.trusted-proxies'");
+  }
+
+  @Test
+  void refusesToLogSmsCodesOnAProductionDatabaseUnlessToldTo() {
+    assertThatThrownBy(() -> load(Map.of("MMFILE_DATABASE_URL", "mysql://root@db:3306/mmfile")))
+      .isInstanceOf(ConfigException.class)
+      .hasMessageContaining("'sms.sender'")
+      .hasMessageContaining("sms.allow-log-sender");
+
+    assertThat(load(Map.of("MMFILE_DATABASE_URL", "mysql://root@db:3306/mmfile", "MMFILE_SMS_ALLOW_LOG_SENDER", "true"))
+      .sms().sender()).isEqualTo("log");
+    assertThat(load(Map.of()).sms().sender()).as("the embedded default may log them").isEqualTo("log");
+  }
+
+  @Test
+  void aNodeSecretMustBeLongEnough() {
+    assertThatThrownBy(() -> load(Map.of("MMFILE_AUTH_NODE_SECRET", "short")))
+      .hasMessageContaining("'auth.node-secret'");
+    assertThat(load(Map.of("MMFILE_AUTH_NODE_SECRET", "x".repeat(32))).auth().nodeSecret()).contains("x".repeat(32));
   }
 }

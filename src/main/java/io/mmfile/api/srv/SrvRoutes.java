@@ -92,7 +92,8 @@ public final class SrvRoutes implements Dialect {
       if (mobile == null) {
         throw Failure.invalid("phonenumber");
       }
-      return appAllowed(p).compose(v -> accounts.sendVerificationCode(mobile)).map(v -> ok());
+      return appAllowed(p).compose(app -> accounts.sendVerificationCode(mobile, clientAddress.of(ctx.request()), app))
+        .map(v -> ok());
     });
   }
 
@@ -101,7 +102,8 @@ public final class SrvRoutes implements Dialect {
       SrvParams p = SrvParams.of(ctx);
       Registration r = new Registration(p.get("username"), p.get("phonenumber"), p.get("mailaddress"),
         p.raw("password"), p.get("verificationcode"), p.get("registersource"), p.object("data"));
-      return appAllowed(p).compose(v -> accounts.register(r)).map(uid -> ok().put("uid", uid));
+      return appAllowed(p).compose(v -> accounts.register(r, clientAddress.of(ctx.request())))
+        .map(uid -> ok().put("uid", uid));
     });
   }
 
@@ -131,8 +133,8 @@ public final class SrvRoutes implements Dialect {
   }
 
   private void changePassword(RoutingContext ctx) {
-    authenticated(ctx, (p, who) -> accounts.changePassword(who, p.raw("oldpassword"), p.raw("newpassword"))
-      .map(v -> ok()));
+    authenticated(ctx, (p, who) -> accounts.changePassword(who, p.raw("oldpassword"), p.raw("newpassword"),
+      clientAddress.of(ctx.request())).map(v -> ok()));
   }
 
   private void logout(RoutingContext ctx) {
@@ -380,12 +382,13 @@ public final class SrvRoutes implements Dialect {
     reply(ctx, Future.failedFuture(f), false);
   }
 
-  private Future<Void> appAllowed(SrvParams p) {
+  /** The app key of the request's authorization code, null when it had none (and none is required). */
+  private Future<String> appAllowed(SrvParams p) {
     String code = p.get("authorizationcode");
     if (code == null) {
       return requireAuthorizationCode ? Future.failedFuture(Failure.invalid("authorizationcode")) : Future.succeededFuture();
     }
-    return authorizationCodes.check(code);
+    return authorizationCodes.appOf(code);
   }
 
   private static String bearer(RoutingContext ctx, SrvParams p) {
