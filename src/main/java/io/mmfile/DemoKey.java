@@ -20,7 +20,8 @@ import java.util.Map;
 
 /**
  * On the first start of the embedded default, creates a demo app key and prints a curl command that
- * uploads a small image with it, so a new user sees a working upload in one paste.
+ * uploads a small image with it, so a new user sees a working upload in one paste. The secret is written
+ * to standard output, never to the log.
  */
 final class DemoKey {
   private static final Logger LOG = LoggerFactory.getLogger(DemoKey.class);
@@ -62,11 +63,14 @@ final class DemoKey {
     String curl = "curl " + (config.http().tls() ? "-k " : "") + "-F appKey=" + key.appKey() + " -F length=" + length
       + " -F sign=" + sign + " -F mmfile=@" + image + " " + scheme + "://localhost:" + config.http().port()
       + "/dfsapi/v2/saveImage";
-    LOG.info("""
+    // The secret goes to the console only: log files are shipped and kept where a secret must not be.
+    LOG.info("first start: created the demo app key {} (its secret is printed on the console, not logged)", key.appKey());
+    System.out.println("""
       first start: created the demo app key
-        {"appKey":"{}","secret":"{}"}
+        {"appKey":"%s","secret":"%s"}
       upload the demo image with:
-        {}""", key.appKey(), key.secret(), curl);
+        %s""".formatted(key.appKey(), key.secret(), curl));
+    System.out.flush();
   }
 
   private static void writeDemoImage(Path target) throws IOException {
