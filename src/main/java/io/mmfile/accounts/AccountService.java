@@ -311,8 +311,15 @@ public final class AccountService {
       accounts.updateProfile(userId, encoded, profile.getString("avatar_url", account.avatarUrl())));
   }
 
-  /** The stored profile (empty when none was saved), with the account's current avatar. */
-  public Future<JsonObject> profile(String userId) {
+  /**
+   * The stored profile (empty when none was saved), with the account's current avatar, as {@code viewer}
+   * may see it: whole for its owner, the public fields for anyone else ({@link ProfileVisibility}).
+   */
+  public Future<JsonObject> profile(Principal viewer, String userId) {
+    return profile(userId).map(p -> ProfileVisibility.as(viewer.uid(), userId, p));
+  }
+
+  private Future<JsonObject> profile(String userId) {
     return account(userId).map(account -> {
       JsonObject profile = account.profile() == null ? new JsonObject().put("user_id", userId)
         : new JsonObject(account.profile());

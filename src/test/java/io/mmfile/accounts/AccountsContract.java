@@ -521,6 +521,28 @@ abstract class AccountsContract {
     }
 
     @Test
+    void othersSeeOnlyThePublicFieldsOfAProfile() {
+      JsonObject profile = seedProfile().put("identity_number", "110101199003077777").put("team_name", "team")
+        .put("industry", 2).put("wechat", "private-handle");
+      assertThat(saveProfile(profile, token).statusCode()).isEqualTo(200);
+      String strangerMobile = newMobile();
+      registerPhone(strangerMobile);
+      String strangerToken = login(strangerMobile, "1").getString("access_token");
+
+      JsonObject seen = await(http.web().get("/weidu/api/v1/users/accountinfo").addQueryParam("user_id", uid)
+        .putHeader("Authorization", "Bearer " + strangerToken).send()).bodyAsJsonObject().getJsonObject("data");
+
+      assertThat(seen.fieldNames()).doesNotContain("identity_number", "mobile", "real_name", "gender", "wechat");
+      assertThat(seen.getString("username")).isEqualTo("a1356937040");
+      assertThat(seen.getString("team_name")).isEqualTo("team");
+      assertThat(seen.getInteger("industry")).isEqualTo(2);
+      assertThat(seen.getJsonArray("work_list")).isEqualTo(profile.getJsonArray("work_list"));
+      JsonObject own = await(http.web().get("/weidu/api/v1/users/accountinfo").addQueryParam("user_id", uid)
+        .putHeader("Authorization", "Bearer " + token).send()).bodyAsJsonObject().getJsonObject("data");
+      assertThat(own).as("the owner sees everything").isEqualTo(profile);
+    }
+
+    @Test
     void refusesAWrongTypeNamingTheField() {
       JsonObject profile = seedProfile();
       profile.getJsonArray("work_list").getJsonObject(0).getJsonArray("file_infos").getJsonObject(0).put("size", "big");

@@ -73,7 +73,7 @@ public final class WeiduRoutes implements Dialect {
       if (userId == null || userId.isBlank() || userId.length() > AccountFormats.ID_MAX) {
         return Future.failedFuture(Failure.invalid("user_id"));
       }
-      return accounts.profile(userId).map(p -> (Object) p);
+      return accounts.profile(who, userId).map(p -> (Object) p);
     }));
   }
 
