@@ -27,8 +27,8 @@ import io.mmfile.files.FileRecordCache;
 import io.mmfile.files.FileRecordRepository;
 import io.mmfile.files.FileStores;
 import io.mmfile.files.FileUrls;
+import io.mmfile.files.ImageVariants;
 import io.mmfile.files.MemoryBlobStore;
-import io.mmfile.files.Previews;
 import io.mmfile.files.RedisBlobStore;
 import io.mmfile.files.StorageProtocol;
 import io.mmfile.files.StorageVerticle;
@@ -73,6 +73,7 @@ public final class MmfileServer {
   private KeyValueStore kv;
   private NodeSecret secret;
   private PasswordHasher hasher;
+  private ImageVariants variants;
   private long sweepTimer = -1;
   private long purgeTimer = -1;
 
@@ -129,12 +130,12 @@ public final class MmfileServer {
         FileUrls urls = new FileUrls(config.http().publicBaseUrl());
         ClientAddress clientAddress = new ClientAddress(config.http().trustedProxies());
         FileIntake intake = new FileIntake(vertx.eventBus(), config.upload());
-        Previews previews = new Previews(vertx, intake, stores);
+        variants = new ImageVariants(vertx, stores, config.scaling());
         List<Dialect> dialects = List.of(
-          new DaokeRoutes(new SaveImageHandler(intake, appKeyCache, gate, urls), new GainImageHandler(stores, expiry),
-            new UserBindMobileHandler(appKeyCache, accounts)),
+          new DaokeRoutes(new SaveImageHandler(intake, appKeyCache, gate, urls),
+            new GainImageHandler(stores, expiry, variants), new UserBindMobileHandler(appKeyCache, accounts)),
           new SrvRoutes(accounts, new AuthorizationCodes(appKeyCache, kv, secret), intake, urls, config.auth(), clientAddress),
-          new WeiduRoutes(accounts, intake, previews, stores, urls));
+          new WeiduRoutes(accounts, intake, variants, stores, urls));
         Health health = new Health(pool, redis);
         return vertx.deployVerticle(() -> new HttpVerticle(config, dialects, health),
           new DeploymentOptions().setInstances(config.http().instances()));
@@ -192,5 +193,10 @@ public final class MmfileServer {
   /** The node's sessions, codes and throttles; for tests that must see or age what is stored. */
   public KeyValueStore keyValueStore() {
     return kv;
+  }
+
+  /** The node's resized-image capability; tests read its counters. */
+  public ImageVariants variants() {
+    return variants;
   }
 }

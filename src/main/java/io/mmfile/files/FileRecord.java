@@ -11,11 +11,6 @@ public record FileRecord(String fileId, String appKey, StoreKind store, long siz
     return contentType.startsWith("image/");
   }
 
-  public FileRecord withPreview(String previewFileId) {
-    return new FileRecord(fileId, appKey, store, size, sha256, contentType, extension, width, height, createdMs,
-      expiresMs, accountId, name, previewFileId);
-  }
-
   public boolean expiredAt(long nowMs) {
     return expiresMs != null && expiresMs <= nowMs;
   }

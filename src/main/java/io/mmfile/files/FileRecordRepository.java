@@ -69,13 +69,6 @@ public final class FileRecordRepository {
       .recover(Failure::sql);
   }
 
-  public Future<Void> setPreview(String fileId, String previewId) {
-    return pool.preparedQuery("UPDATE files SET preview_id = ? WHERE file_id = ?")
-      .execute(Tuple.of(previewId, fileId))
-      .<Void>mapEmpty()
-      .recover(Failure::sql);
-  }
-
   public Future<Long> count() {
     return pool.query("SELECT COUNT(*) FROM files").execute()
       .map(rows -> rows.iterator().next().getLong(0))

@@ -26,6 +26,7 @@ public record MmfileConfig(
   String redisKeyPrefix,
   Storage storage,
   Upload upload,
+  Scaling scaling,
   Auth auth,
   Sms sms,
   int shutdownGraceSeconds) {
@@ -54,6 +55,14 @@ public record MmfileConfig(
   /** The storage verticles and the stores they write to. */
   public record Storage(int instances, long memoryCacheMaxBytes, int sweepIntervalSeconds, int recordCacheSize,
                         int recordCacheMinutes) {
+  }
+
+  /**
+   * Resized variants (gainImage {@code scaling}, weidu previews): the rendering pool, the decompression
+   * bomb limit, and how variants are kept in the cache store.
+   */
+  public record Scaling(int threads, int maxQueued, long maxPixels, int cacheTtlSeconds, long maxCachedBytes,
+                        int jpegQuality) {
   }
 
   /** Limits of the upload path. */
@@ -95,6 +104,14 @@ public record MmfileConfig(
       r.integer("upload.chunk-bytes", 1024, 16 * 1024 * 1024),
       r.integer("upload.window-chunks", 1, 1024),
       r.integer("upload.idle-timeout-seconds", 1, 86400));
+    int scalingThreads = r.integer("scaling.threads", 0, 256);
+    Scaling scaling = new Scaling(
+      scalingThreads == 0 ? Runtime.getRuntime().availableProcessors() : scalingThreads,
+      r.integer("scaling.max-queued", 0, 100_000),
+      r.longValue("scaling.max-pixels", 1, 1_000_000_000L),
+      r.integer("scaling.cache-ttl-seconds", 1, 365 * 86400),
+      r.longValue("scaling.max-cached-bytes", 0, 1L << 30),
+      r.integer("scaling.jpeg-quality", 1, 100));
     Optional<String> privateKey = r.optionalString("auth.jwt-private-key");
     List<Path> previous = new ArrayList<>();
     r.optionalString("auth.jwt-previous-public-keys").ifPresent(list -> {
@@ -160,6 +177,7 @@ public record MmfileConfig(
       r.string("redis.key-prefix"),
       storage,
       upload,
+      scaling,
       auth,
       sms,
       r.integer("shutdown.grace-seconds", 0, 3600));

@@ -592,7 +592,7 @@ abstract class AccountsContract {
     }
 
     @Test
-    void storesFilesWithSizesAndPreviewsAndListsThem() {
+    void storesFilesWithSizesAndPreviewsAndListsThem() throws java.io.IOException {
       Buffer image = Images.of("jpg", 640, 480, 5);
       Buffer text = Buffer.buffer("[toc]\nname=demo\n");
       MultipartForm form = MultipartForm.create()
@@ -617,7 +617,13 @@ abstract class AccountsContract {
       assertThat(photo.getBoolean("has_pre_img")).isTrue();
       assertThat(http.get(photo.getString("path")).body()).isEqualTo(image);
       HttpResponse<Buffer> preview = http.get(photo.getString("preview_path"));
+      assertThat(preview.statusCode()).isEqualTo(200);
       assertThat(preview.getHeader("Content-Type")).isEqualTo("image/jpeg");
+      java.awt.image.BufferedImage small = javax.imageio.ImageIO.read(
+        new java.io.ByteArrayInputStream(preview.body().getBytes()));
+      assertThat(small.getWidth()).isEqualTo(320);
+      assertThat(small.getHeight()).isEqualTo(240);
+      assertThat(photo.getString("preview_path")).contains("&scaling=");
       JsonObject ini = infos.getJsonObject(1);
       assertThat(ini.getString("extension")).isEqualTo("ini");
       assertThat(ini.getBoolean("has_pre_img")).isFalse();

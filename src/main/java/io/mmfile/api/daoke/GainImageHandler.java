@@ -4,6 +4,10 @@ import io.mmfile.files.BlobStore;
 import io.mmfile.files.FileRecord;
 import io.mmfile.files.FileStores;
 import io.mmfile.files.FileExpiry;
+import io.mmfile.files.ImageVariants;
+import io.mmfile.files.Resize;
+import io.mmfile.platform.Failure;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -28,20 +32,25 @@ import java.util.regex.Pattern;
 /**
  * {@code GET|HEAD /dfsapi/v2/gainImage} (WIRE.md §1): serves what saveImage stored, with validators,
  * caching headers and single byte ranges. Like the original, it answers bare statuses on errors
- * (400, 403, 404, 500), not the JSON envelope.
+ * (400, 403, 404, 500, 503), not the JSON envelope. {@code scaling} variants come from {@link ImageVariants}.
  */
 public final class GainImageHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(GainImageHandler.class);
-  /** {@code <unix seconds>:<fileID>.<ext>}; the seconds and the extension are informative only. */
-  private static final Pattern FILE = Pattern.compile("(?:\\d{1,12}:)?([0-9a-f]{32})(?:\\.[A-Za-z0-9]{1,8})?");
+  /**
+   * {@code <unix seconds>:<fileID>.<ext>}; the seconds are informative, the extension only picks the
+   * format of a {@code scaling} variant.
+   */
+  private static final Pattern FILE = Pattern.compile("(?:\\d{1,12}:)?([0-9a-f]{32})(?:\\.([A-Za-z0-9]{1,8}))?");
   private static final long YEAR_SECONDS = 365L * 24 * 3600;
 
   private final FileStores stores;
   private final FileExpiry expiry;
+  private final ImageVariants variants;
 
-  public GainImageHandler(FileStores stores, FileExpiry expiry) {
+  public GainImageHandler(FileStores stores, FileExpiry expiry, ImageVariants variants) {
     this.stores = stores;
     this.expiry = expiry;
+    this.variants = variants;
   }
 
   @Override
@@ -55,11 +64,15 @@ public final class GainImageHandler implements Handler<RoutingContext> {
       bare(response, 400);
       return;
     }
-    if (params.contains("scaling")) {
-      // Resizing is not offered yet; the original answered 403 for what it would not serve.
-      bare(response, 403);
+    Resize resize;
+    try {
+      String scaling = params.get("scaling");
+      resize = scaling == null || scaling.isEmpty() ? null : Resize.parse(scaling);
+    } catch (Failure f) {
+      bare(response, statusOf(f));
       return;
     }
+    String extension = m.group(2);
     String fileId = m.group(1);
     long now = System.currentTimeMillis();
     stores.recordCache().find(fileId).onComplete(found -> {
@@ -78,11 +91,47 @@ public final class GainImageHandler implements Handler<RoutingContext> {
         bare(response, 404);
         return;
       }
-      serve(ctx, record.get(), now);
+      if (resize != null) {
+        serveVariant(ctx, record.get(), resize, extension, now);
+        return;
+      }
+      FileRecord original = record.get();
+      serve(ctx, original, now, (from, count) -> stores.of(original.store()).read(original.fileId(), from, count));
     });
   }
 
-  private void serve(RoutingContext ctx, FileRecord record, long now) {
+  /** A resized variant (WIRE.md §1 {@code scaling}), served with the same validators and ranges. */
+  private void serveVariant(RoutingContext ctx, FileRecord original, Resize resize, String extension, long now) {
+    variants.variant(original, resize, extension).onComplete(made -> {
+      if (made.failed()) {
+        Failure failure = Failure.wrap(made.cause(), Failure.Kind.STORE_FAILED);
+        int status = statusOf(failure);
+        if (status == 500) {
+          LOG.warn("gainImage {} scaling {}: {}", original.fileId(), resize, failure.getMessage());
+        }
+        bare(ctx.response(), status);
+        return;
+      }
+      serve(ctx, made.result().record(), now, made.result()::read);
+    });
+  }
+
+  /** Where the bytes of what is served come from: a blob store, or a variant in memory. */
+  private interface Content {
+    Future<Optional<BlobStore.BlobContent>> read(long offset, long length);
+  }
+
+  /** The original answered 403 for what it would not serve, and so do we; 503 asks to retry. */
+  private static int statusOf(Failure failure) {
+    return switch (failure.kind()) {
+      case INVALID_PARAMETER, FORBIDDEN, UNSUPPORTED_CONTENT -> 403;
+      case NOT_FOUND -> 404;
+      case OVERLOADED -> 503;
+      default -> 500;
+    };
+  }
+
+  private void serve(RoutingContext ctx, FileRecord record, long now, Content content) {
     HttpServerRequest request = ctx.request();
     HttpServerResponse response = ctx.response();
     String etag = "\"" + record.sha256() + "\"";
@@ -113,9 +162,8 @@ public final class GainImageHandler implements Handler<RoutingContext> {
     headers.set(HttpHeaders.CONTENT_TYPE, record.contentType());
     long from = offset;
     long count = length;
-    BlobStore store = stores.of(record.store());
     boolean head = request.method() == HttpMethod.HEAD;
-    store.read(record.fileId(), from, head ? 0 : count).onComplete(read -> {
+    content.read(from, head ? 0 : count).onComplete(read -> {
       if (read.failed()) {
         LOG.warn("gainImage {}: {}", record.fileId(), read.cause().getMessage());
         bare(response, 500);
@@ -127,10 +175,10 @@ public final class GainImageHandler implements Handler<RoutingContext> {
         bare(response, 404);
         return;
       }
-      BlobStore.BlobContent content = read.result().get();
+      BlobStore.BlobContent bytes = read.result().get();
       if (head) {
         headers.set(HttpHeaders.CONTENT_LENGTH, Long.toString(count));
-        if (content instanceof BlobStore.OnDisk disk) {
+        if (bytes instanceof BlobStore.OnDisk disk) {
           ctx.vertx().fileSystem().exists(disk.path().toString()).onComplete(exists -> {
             if (exists.succeeded() && exists.result()) {
               response.end();
@@ -143,7 +191,7 @@ public final class GainImageHandler implements Handler<RoutingContext> {
         }
         return;
       }
-      if (content instanceof BlobStore.OnDisk disk) {
+      if (bytes instanceof BlobStore.OnDisk disk) {
         response.sendFile(disk.path().toString(), from, count).onFailure(t -> {
           if (!response.headWritten()) {
             // The record outlived its file (removed behind our back, or a sweep in progress).
@@ -153,7 +201,7 @@ public final class GainImageHandler implements Handler<RoutingContext> {
             response.reset();
           }
         });
-      } else if (content instanceof BlobStore.InMemory memory) {
+      } else if (bytes instanceof BlobStore.InMemory memory) {
         response.end(memory.bytes());
       }
     });
@@ -236,6 +284,9 @@ public final class GainImageHandler implements Handler<RoutingContext> {
     response.headers().clear();
     if (contentRange != null) {
       response.headers().set(HttpHeaders.CONTENT_RANGE, contentRange);
+    }
+    if (status == 503) {
+      response.headers().set(HttpHeaders.RETRY_AFTER, "1");
     }
     response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_LENGTH, "0").end();
   }

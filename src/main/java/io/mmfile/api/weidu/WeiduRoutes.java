@@ -9,7 +9,8 @@ import io.mmfile.files.FileIntake;
 import io.mmfile.files.FileRecord;
 import io.mmfile.files.FileStores;
 import io.mmfile.files.FileUrls;
-import io.mmfile.files.Previews;
+import io.mmfile.files.ImageVariants;
+import io.mmfile.files.Resize;
 import io.mmfile.files.StoreKind;
 import io.mmfile.platform.Dialect;
 import io.mmfile.platform.Failure;
@@ -23,6 +24,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The weidu dialect (WIRE.md §2): JSON in and out, {@code {"code":200,"result":"ok"}} on success and the
@@ -34,14 +36,15 @@ public final class WeiduRoutes implements Dialect {
 
   private final AccountService accounts;
   private final FileIntake intake;
-  private final Previews previews;
+  private final ImageVariants variants;
   private final FileStores stores;
   private final FileUrls urls;
 
-  public WeiduRoutes(AccountService accounts, FileIntake intake, Previews previews, FileStores stores, FileUrls urls) {
+  public WeiduRoutes(AccountService accounts, FileIntake intake, ImageVariants variants, FileStores stores,
+                     FileUrls urls) {
     this.accounts = accounts;
     this.intake = intake;
-    this.previews = previews;
+    this.variants = variants;
     this.stores = stores;
     this.urls = urls;
   }
@@ -121,7 +124,6 @@ public final class WeiduRoutes implements Dialect {
       chain = chain.compose(done -> part.staged().received()
         .compose(v -> part.staged().commit(new CommitRequest(null, part.staged().size(), 0, StoreKind.DURABLE, false,
           who.uid(), part.name(), part.contentType(), extension(part.name()))))
-        .compose(previews::attach)
         .map(record -> {
           done.add(record);
           return done;
@@ -146,10 +148,10 @@ public final class WeiduRoutes implements Dialect {
   }
 
   private JsonObject fileInfo(RoutingContext ctx, FileRecord r) {
-    String previewUrl = "";
-    if (r.previewId() != null) {
-      previewUrl = urls.ofId(ctx.request(), r.previewId(), "jpg", true, r.createdMs());
-    }
+    // The preview is a gainImage variant of the file itself, rendered on first request and then cached.
+    Optional<Resize> preview = variants.previewOf(r);
+    String previewUrl = preview.map(size -> urls.ofId(ctx.request(), r.fileId(), ImageVariants.PREVIEW_EXTENSION,
+      r.store() == StoreKind.DURABLE, r.createdMs()) + "&scaling=" + size).orElse("");
     return new JsonObject()
       .put("id", r.fileId())
       .put("user_id", r.accountId())
@@ -161,7 +163,7 @@ public final class WeiduRoutes implements Dialect {
       .put("mime_type", r.contentType())
       .put("width", r.width())
       .put("height", r.height())
-      .put("has_pre_img", r.previewId() != null);
+      .put("has_pre_img", preview.isPresent());
   }
 
   private Future<Principal> authenticate(RoutingContext ctx) {

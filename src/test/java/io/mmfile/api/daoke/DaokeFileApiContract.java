@@ -536,11 +536,6 @@ abstract class DaokeFileApiContract {
         assertThat(got.body()).as(query).isNull();
       }
     }
-
-    @Test
-    void answers403ForScalingForNow() {
-      assertThat(client.get(url + "&scaling=100x100x1").statusCode()).isEqualTo(403);
-    }
   }
 
   @Nested
