@@ -77,8 +77,12 @@ public final class LoginThrottle {
       int tries = state.getInteger("n");
       waitMs[0] = waitMs(tries, state.getLong("last"), factor, now);
       return waitMs[0] > 0 ? null : new JsonObject().put("n", tries + 1).put("last", now).encode();
-    }, windowMs).compose(written -> written != null ? Future.<Void>succeededFuture()
-      : Future.failedFuture(Failure.rateLimited("too many failed logins", Math.max(1, (waitMs[0] + 999) / 1000))));
+    }, windowMs)
+      // Hundreds of tries racing on one key can keep a compare-and-set losing: that is too many at once.
+      .recover(t -> t instanceof Failure f && f.kind() == Failure.Kind.OVERLOADED
+        ? Future.failedFuture(Failure.rateLimited("too many tries at once", 1)) : Future.failedFuture(t))
+      .compose(written -> written != null ? Future.<Void>succeededFuture()
+        : Future.failedFuture(Failure.rateLimited("too many failed logins", Math.max(1, (waitMs[0] + 999) / 1000))));
   }
 
   private long waitMs(int tries, long last, int factor, long now) {
