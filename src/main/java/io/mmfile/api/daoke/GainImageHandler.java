@@ -3,6 +3,7 @@ package io.mmfile.api.daoke;
 import io.mmfile.files.BlobStore;
 import io.mmfile.files.FileRecord;
 import io.mmfile.files.FileStores;
+import io.mmfile.files.StoreKind;
 import io.mmfile.files.FileExpiry;
 import io.mmfile.files.ImageVariants;
 import io.mmfile.files.Resize;
@@ -170,8 +171,14 @@ public final class GainImageHandler implements Handler<RoutingContext> {
         return;
       }
       if (read.result().isEmpty()) {
-        // Evicted from the cache store, or removed behind our back.
-        stores.recordCache().forget(record.fileId());
+        if (record.store() == StoreKind.CACHE) {
+          // Evicted from the cache store (Redis under maxmemory does that): the record goes too, or it
+          // would outlive its bytes forever.
+          expiry.reclaim(record);
+        } else {
+          // Removed behind our back; the durable store is not a cache, so the record is kept for an operator.
+          stores.recordCache().forget(record.fileId());
+        }
         bare(response, 404);
         return;
       }
