@@ -80,6 +80,7 @@ public final class TokenService {
     this.verified = Caffeine.newBuilder()
       .maximumSize(config.verifiedTokenCacheSize())
       .expireAfterWrite(Duration.ofMinutes(accessMinutes))
+      .recordStats()
       .buildAsync();
   }
 
@@ -151,6 +152,17 @@ public final class TokenService {
       : Future.fromCompletionStage(claims, context);
     // A forged token is not remembered: Caffeine drops a load that failed.
     return answer.recover(t -> Future.failedFuture(Failure.of(Failure.Kind.UNAUTHORIZED, "invalid access token")));
+  }
+
+  /** Signature checks done since start (each a load of the verified-token cache); for tests. */
+  long signatureChecks() {
+    return verified.synchronous().stats().loadCount();
+  }
+
+  /** Verified tokens remembered now, after pending evictions; for tests. */
+  long rememberedTokens() {
+    verified.synchronous().cleanUp();
+    return verified.synchronous().estimatedSize();
   }
 
   /**
