@@ -1,12 +1,11 @@
 package io.mmfile.files;
 
-import com.twelvemonkeys.image.ResampleOp;
 import io.mmfile.platform.Failure;
 import io.vertx.core.buffer.Buffer;
 import net.coobird.thumbnailator.Thumbnails;
 import net.coobird.thumbnailator.geometry.Positions;
+import net.coobird.thumbnailator.resizers.DefaultResizerFactory;
 import net.coobird.thumbnailator.resizers.Resizer;
-import net.coobird.thumbnailator.resizers.Resizers;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -15,8 +14,8 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
-import java.awt.AlphaComposite;
 import java.awt.Color;
+import java.awt.Dimension;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -31,8 +30,9 @@ import java.util.Locale;
 /**
  * Decodes, resizes and encodes one image; blocking, so it runs on a worker thread only. The declared
  * size is read from the header and checked before any pixel is decoded (decompression bombs). Geometry,
- * EXIF orientation and cropped reads are Thumbnailator's; the resampling itself is Lanczos-3 (TwelveMonkeys),
- * after 2×2 averaging steps for large reductions so the Lanczos kernel stays small.
+ * EXIF orientation, cropped reads and resampling are Thumbnailator's: reductions are repeated 2×2
+ * averages (area averaging at each halving), never nearest-neighbour. TwelveMonkeys' ImageIO plugins
+ * decode JPEG (CMYK, broken files) and WebP.
  */
 public final class ImageResizer {
   static {
@@ -90,7 +90,7 @@ public final class ImageResizer {
   public record Rendered(Buffer bytes, Format format, int width, int height) {
   }
 
-  private static final Resizer LANCZOS = ImageResizer::resample;
+  private static final Resizer RESIZER = ImageResizer::resample;
 
   private final long maxPixels;
   private final float jpegQuality;
@@ -123,7 +123,7 @@ public final class ImageResizer {
       }
       BufferedImage image = builder
         .imageType(format.alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB)
-        .resizer(LANCZOS)
+        .resizer(RESIZER)
         .asBufferedImage();
       return new Rendered(encode(opaqueAsRgb(image), format), format, image.getWidth(), image.getHeight());
     } catch (NoSuchFileException e) {
@@ -225,34 +225,20 @@ public final class ImageResizer {
   }
 
   /**
-   * Thumbnailator's resizing step, done with Lanczos-3. A reduction by 4× or more first goes to twice
-   * the target by repeated 2×2 averaging (Thumbnailator's progressive bilinear), which is area
-   * averaging at those steps and keeps the Lanczos kernel a few pixels wide instead of dozens.
-   * Formats without alpha are flattened onto white, not black.
+   * Thumbnailator's resizing step with its own choice of resizer (progressive bilinear to shrink: repeated
+   * exact halvings, each a 2×2 average, then one bilinear step of less than 2×; bicubic to enlarge),
+   * painted onto white first for formats without alpha, so transparency becomes white, not black.
    */
   private static void resample(BufferedImage source, BufferedImage destination) {
-    int width = destination.getWidth();
-    int height = destination.getHeight();
-    BufferedImage input = source;
-    if (source.getWidth() >= 4 * width && source.getHeight() >= 4 * height) {
-      input = new BufferedImage(2 * width, 2 * height, BufferedImage.TYPE_INT_ARGB);
-      Resizers.PROGRESSIVE.resize(source, input);
-    } else if (source.getType() == BufferedImage.TYPE_CUSTOM || source.getType() == BufferedImage.TYPE_BYTE_INDEXED
-      || source.getType() == BufferedImage.TYPE_BYTE_BINARY) {
-      input = new BufferedImage(source.getWidth(), source.getHeight(), BufferedImage.TYPE_INT_ARGB);
-      Graphics2D g = input.createGraphics();
-      g.drawImage(source, 0, 0, null);
+    if (!destination.getColorModel().hasAlpha()) {
+      Graphics2D g = destination.createGraphics();
+      g.setColor(Color.WHITE);
+      g.fillRect(0, 0, destination.getWidth(), destination.getHeight());
       g.dispose();
     }
-    BufferedImage resampled = new ResampleOp(width, height, ResampleOp.FILTER_LANCZOS).filter(input, null);
-    Graphics2D g = destination.createGraphics();
-    if (!destination.getColorModel().hasAlpha()) {
-      g.setColor(Color.WHITE);
-      g.fillRect(0, 0, width, height);
-    } else {
-      g.setComposite(AlphaComposite.Src);
-    }
-    g.drawImage(resampled, 0, 0, null);
-    g.dispose();
+    DefaultResizerFactory.getInstance()
+      .getResizer(new Dimension(source.getWidth(), source.getHeight()),
+        new Dimension(destination.getWidth(), destination.getHeight()))
+      .resize(source, destination);
   }
 }
