@@ -32,6 +32,7 @@ import io.mmfile.files.MemoryBlobStore;
 import io.mmfile.files.RedisBlobStore;
 import io.mmfile.files.StorageProtocol;
 import io.mmfile.files.StorageVerticle;
+import io.mmfile.files.UploadExchange;
 import io.mmfile.files.UploadGate;
 import io.mmfile.platform.ClientAddress;
 import io.mmfile.platform.Database;
@@ -125,17 +126,19 @@ public final class MmfileServer {
       .compose(v -> {
         FileExpiry expiry = new FileExpiry(stores);
         sweepTimer = vertx.setPeriodic(config.storage().sweepIntervalSeconds() * 1000L, id -> expiry.sweep());
-        UploadGate gate = new UploadGate(config.upload().maxConcurrent());
+        UploadGate gate = new UploadGate(config.upload());
         AppKeyCache appKeyCache = new AppKeyCache(appKeys, APP_KEY_CACHE_MS);
         FileUrls urls = new FileUrls(config.http().publicBaseUrl());
         ClientAddress clientAddress = new ClientAddress(config.http().trustedProxies());
         FileIntake intake = new FileIntake(vertx.eventBus(), config.upload());
         variants = new ImageVariants(vertx, stores, config.scaling());
+        UploadExchange uploads = new UploadExchange(intake, gate, stores, clientAddress);
         List<Dialect> dialects = List.of(
-          new DaokeRoutes(new SaveImageHandler(intake, appKeyCache, gate, urls),
+          new DaokeRoutes(new SaveImageHandler(uploads, appKeyCache, urls),
             new GainImageHandler(stores, expiry, variants), new UserBindMobileHandler(appKeyCache, accounts)),
-          new SrvRoutes(accounts, new AuthorizationCodes(appKeyCache, kv, secret), intake, urls, config.auth(), clientAddress),
-          new WeiduRoutes(accounts, intake, variants, stores, urls));
+          new SrvRoutes(accounts, new AuthorizationCodes(appKeyCache, kv, secret), intake, uploads, urls, config.auth(),
+            clientAddress),
+          new WeiduRoutes(accounts, uploads, variants, stores, urls));
         Health health = new Health(pool, redis);
         return vertx.deployVerticle(() -> new HttpVerticle(config, dialects, health),
           new DeploymentOptions().setInstances(config.http().instances()));

@@ -31,6 +31,7 @@ public final class FileIntake {
   public Staged stage(HttpServerFileUpload upload) {
     upload.pause();
     Staged staged = new Staged(upload);
+    upload.exceptionHandler(t -> staged.fail(MultipartBody.failureOf(t)));
     UploadSink.open(bus, StoreKind.DURABLE, limits).onComplete(opened -> {
       if (opened.failed()) {
         staged.fail(opened.cause());
@@ -66,6 +67,9 @@ public final class FileIntake {
     private UploadSink sink;
     private long size;
     private boolean aborted;
+    private boolean ended;
+    /** Paused by us: waiting for a storage session or for credit. Silence then is not the client's. */
+    private boolean held = true;
 
     private Staged(HttpServerFileUpload upload) {
       this.upload = upload;
@@ -80,9 +84,31 @@ public final class FileIntake {
       return size;
     }
 
+    /** Whether the part's last byte has come off the wire. */
+    public boolean ended() {
+      return ended;
+    }
+
+    /** Whether the part is paused by the server (storage not ready for more), not by a silent client. */
+    public boolean held() {
+      return held && !received.future().isComplete();
+    }
+
+    /** Sends buffered bytes of a part that trickles in (see {@link UploadSink#nudge()}). */
+    public void nudge() {
+      if (sink != null) {
+        sink.nudge();
+      }
+    }
+
     /** Commits after {@link #received()}; on failure nothing is left behind. */
     public Future<FileRecord> commit(CommitRequest request) {
       return received.future().compose(v -> sink.commit(request));
+    }
+
+    /** Like {@link #commit}, but the record is left to the caller to insert ({@link UploadSink#commit(CommitRequest, boolean)}). */
+    public Future<FileRecord> commitBytes(CommitRequest request) {
+      return received.future().compose(v -> sink.commit(request, false));
     }
 
     /** Drops what was stored; the rest of the part is read and thrown away, so the client can get its answer. */
@@ -105,15 +131,19 @@ public final class FileIntake {
     }
 
     private void discardRest() {
+      held = false;
       upload.handler(ignored -> { });
+      upload.endHandler(v -> ended = true);
       upload.resume();
     }
 
     private void stream(HttpServerFileUpload upload, UploadSink opened) {
       sink = opened;
-      sink.drainHandler(v -> upload.resume());
+      sink.drainHandler(v -> {
+        held = false;
+        upload.resume();
+      });
       sink.failureHandler(this::fail);
-      upload.exceptionHandler(t -> fail(Failure.of(Failure.Kind.ABORTED, "upload failed: " + t.getMessage())));
       upload.handler(data -> {
         if (aborted || received.future().isComplete()) {
           return;
@@ -125,16 +155,21 @@ public final class FileIntake {
         }
         sink.write(data);
         if (sink.writeQueueFull()) {
+          held = true;
           upload.pause();
         }
       });
-      upload.endHandler(v -> sink.flush().onComplete(ar -> {
-        if (ar.succeeded()) {
-          received.tryComplete();
-        } else {
-          received.tryFail(ar.cause());
-        }
-      }));
+      upload.endHandler(v -> {
+        ended = true;
+        sink.flush().onComplete(ar -> {
+          if (ar.succeeded()) {
+            received.tryComplete();
+          } else {
+            received.tryFail(ar.cause());
+          }
+        });
+      });
+      held = false;
       upload.resume();
     }
   }

@@ -22,13 +22,39 @@ public final class FileRecordRepository {
     this.pool = pool;
   }
 
+  private static final String INSERT = "INSERT INTO files (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
   public Future<Void> insert(FileRecord r) {
-    return pool.preparedQuery("INSERT INTO files (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .execute(Tuple.from(new Object[] {r.fileId(), r.appKey(), r.store().column(), r.size(), r.sha256(),
-        r.contentType(), r.extension(), r.width(), r.height(), r.createdMs(), r.expiresMs(), r.accountId(),
-        r.name(), r.previewId()}))
+    return pool.preparedQuery(INSERT)
+      .execute(row(r))
       .<Void>mapEmpty()
       .recover(Failure::sql);
+  }
+
+  /** Inserts the records of one request in one statement: all of them or none. */
+  public Future<Void> insertAll(List<FileRecord> records) {
+    if (records.size() == 1) {
+      return insert(records.get(0));
+    }
+    StringBuilder sql = new StringBuilder("INSERT INTO files (" + COLUMNS + ") VALUES ");
+    List<Object> values = new ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      Tuple row = row(records.get(i));
+      for (int j = 0; j < row.size(); j++) {
+        values.add(row.getValue(j));
+      }
+    }
+    return pool.preparedQuery(sql.toString())
+      .execute(Tuple.from(values))
+      .<Void>mapEmpty()
+      .recover(Failure::sql);
+  }
+
+  private static Tuple row(FileRecord r) {
+    return Tuple.from(new Object[] {r.fileId(), r.appKey(), r.store().column(), r.size(), r.sha256(),
+      r.contentType(), r.extension(), r.width(), r.height(), r.createdMs(), r.expiresMs(), r.accountId(),
+      r.name(), r.previewId()});
   }
 
   public Future<Optional<FileRecord>> find(String fileId) {

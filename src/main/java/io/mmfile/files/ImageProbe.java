@@ -16,7 +16,22 @@ public final class ImageProbe {
   public record ImageInfo(String format, String contentType, String extension, int width, int height) {
   }
 
+  private static final java.util.Set<String> IMAGE_EXTENSIONS =
+    java.util.Set.of("jpg", "jpeg", "jpe", "png", "gif", "bmp", "webp", "svg", "tif", "tiff", "ico", "heic", "avif");
+
   private ImageProbe() {
+  }
+
+  /**
+   * Whether a client says a file is an image, by its declared type or its name. A file that claims to
+   * be one must be one by its bytes (a type {@link #probe} knows), or it is refused at upload.
+   */
+  public static boolean claimsImage(String contentType, String filename) {
+    if (contentType != null && contentType.trim().toLowerCase(java.util.Locale.ROOT).startsWith("image/")) {
+      return true;
+    }
+    int dot = filename == null ? -1 : filename.lastIndexOf('.');
+    return dot >= 0 && IMAGE_EXTENSIONS.contains(filename.substring(dot + 1).toLowerCase(java.util.Locale.ROOT));
   }
 
   public static Optional<ImageInfo> probe(Buffer head) {

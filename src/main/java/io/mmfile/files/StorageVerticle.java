@@ -41,7 +41,10 @@ public final class StorageVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     opener = vertx.eventBus().localConsumer(StorageProtocol.OPEN, this::open);
-    long idleMs = limits.idleTimeoutSeconds() * 1000L;
+    // The HTTP side answers a client that goes silent after upload.idle-timeout-seconds and aborts its
+    // session, and it sends what it has at least every half of that while bytes trickle in. This timer
+    // is the safety net for a session whose HTTP side vanished without a word, so it waits twice as long.
+    long idleMs = 2 * limits.idleTimeoutSeconds() * 1000L;
     idleTimer = vertx.setPeriodic(Math.max(100, idleMs / 4), id -> abortIdle(idleMs));
     return opener.completion();
   }
@@ -169,15 +172,18 @@ public final class StorageVerticle extends VerticleBase {
         info.height(), now, ttlMs == 0 ? null : now + ttlMs, request.getString("accountId"),
         request.getString("name"), null);
       long finalSize = size;
+      boolean insertRecord = request.getBoolean("insertRecord", true);
       tail = tail
         .compose(v -> strayCr ? writer.truncate(finalSize) : Future.succeededFuture())
         .compose(v -> target == kind ? Future.succeededFuture(writer) : restage(target))
         .compose(w -> w.commit(ttlMs))
-        .compose(v -> stores.records().insert(record)
+        .compose(v -> !insertRecord ? Future.<Void>succeededFuture() : stores.records().insert(record)
           .recover(t -> stores.of(target).delete(fileId).transform(ignored -> Future.<Void>failedFuture(t))));
       tail.onSuccess(v -> {
         close();
-        stores.recordCache().remember(record);
+        if (insertRecord) {
+          stores.recordCache().remember(record);
+        }
         message.reply(record.toJson());
       }).onFailure(t -> fail(message, t));
     }

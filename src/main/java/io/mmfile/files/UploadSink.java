@@ -30,6 +30,7 @@ public final class UploadSink {
   private Handler<Void> drainHandler;
   private Handler<Failure> failureHandler;
   private Promise<Void> idle;
+  private boolean sentSinceNudge;
 
   private UploadSink(EventBus bus, String session, String fileId, MmfileConfig.Upload limits) {
     this.bus = bus;
@@ -97,11 +98,31 @@ public final class UploadSink {
     return idle.future();
   }
 
+  /**
+   * Sends what is buffered if nothing was sent since the previous nudge. Called periodically while an
+   * upload trickles in, so that the storage side sees a slow upload progressing before a chunk is full.
+   */
+  public void nudge() {
+    if (!sentSinceNudge && failure == null && !finished && pending.length() > 0 && inFlight < limits.windowChunks()) {
+      sendPending();
+    }
+    sentSinceNudge = false;
+  }
+
   /** Flushes, then asks the storage side to check the bytes, commit them and record the file. */
   public Future<FileRecord> commit(CommitRequest request) {
+    return commit(request, true);
+  }
+
+  /**
+   * Like {@link #commit(CommitRequest)}, but with {@code insertRecord} false the storage side makes the
+   * bytes durable and answers the record without inserting it: the caller inserts the records of
+   * several files at once (and deletes the bytes when that fails).
+   */
+  public Future<FileRecord> commit(CommitRequest request, boolean insertRecord) {
     return flush().compose(v -> {
       finished = true;
-      return bus.<JsonObject>request(session, request.toJson(), new DeliveryOptions(controlOptions)
+      return bus.<JsonObject>request(session, request.toJson().put("insertRecord", insertRecord), new DeliveryOptions(controlOptions)
           .addHeader(StorageProtocol.OP, StorageProtocol.COMMIT))
         .map(reply -> FileRecord.fromJson(reply.body()))
         .recover(t -> Future.failedFuture(StorageProtocol.toFailure(t)));
@@ -122,6 +143,7 @@ public final class UploadSink {
     Buffer chunk = pending;
     pending = Buffer.buffer(limits.chunkBytes());
     inFlight++;
+    sentSinceNudge = true;
     bus.request(session, chunk, chunkOptions).onComplete(ar -> {
       inFlight--;
       if (ar.failed() && failure == null) {

@@ -64,7 +64,11 @@ public final class HttpVerticle extends VerticleBase {
       .setIdleTimeoutUnit(TimeUnit.SECONDS)
       .setCompressionSupported(false)
       .setTcpNoDelay(true)
-      .setHandle100ContinueAutomatically(true);
+      .setHandle100ContinueAutomatically(true)
+      // Netty's form decoder enforces these for every form, multipart or url-encoded; the upload
+      // exchange answers a form past them with the limit it crossed (MultipartBody).
+      .setMaxFormFields(config.upload().maxFields())
+      .setMaxFormAttributeSize(config.upload().maxFieldBytes());
     if (http.tls()) {
       options.setSsl(true)
         .setUseAlpn(true)

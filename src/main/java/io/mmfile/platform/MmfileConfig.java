@@ -65,8 +65,14 @@ public record MmfileConfig(
                         int jpegQuality) {
   }
 
-  /** Limits of the upload path. */
-  public record Upload(long maxBytes, int maxConcurrent, int chunkBytes, int windowChunks, int idleTimeoutSeconds) {
+  /**
+   * Limits of the upload path. {@code maxConcurrent} caps the node; {@code maxConcurrentPerAppKey} and
+   * {@code maxConcurrentPerAddress} cap one app key and one client address within it. {@code maxParts},
+   * {@code maxFields}, {@code maxFieldBytes} and {@code maxRequestBytes} bound one multipart request.
+   */
+  public record Upload(long maxBytes, int maxConcurrent, int maxConcurrentPerAppKey, int maxConcurrentPerAddress,
+                       int maxParts, int maxFields, int maxFieldBytes, long maxRequestBytes, int chunkBytes,
+                       int windowChunks, int idleTimeoutSeconds) {
   }
 
   public boolean embeddedDatabase() {
@@ -98,9 +104,24 @@ public record MmfileConfig(
       r.integer("storage.sweep-interval-seconds", 1, 86400),
       r.integer("storage.record-cache-size", 1, 100_000_000),
       r.integer("storage.record-cache-minutes", 1, 7 * 24 * 60));
+    long maxBytes = r.longValue("upload.max-bytes", 1, 1L << 40);
+    int maxConcurrent = maxConcurrentUploads(r.integer("upload.max-concurrent", 0, 1_000_000));
+    int perAppKey = r.integer("upload.max-concurrent-per-app-key", 0, 1_000_000);
+    int perAddress = r.integer("upload.max-concurrent-per-address", 0, 1_000_000);
+    long maxRequestBytes = r.longValue("upload.max-request-bytes", 1, 1L << 42);
+    if (maxRequestBytes < maxBytes) {
+      throw new ConfigException("upload.max-request-bytes", "must be at least upload.max-bytes (" + maxBytes
+        + "), got " + maxRequestBytes);
+    }
     Upload upload = new Upload(
-      r.longValue("upload.max-bytes", 1, 1L << 40),
-      maxConcurrentUploads(r.integer("upload.max-concurrent", 0, 1_000_000)),
+      maxBytes,
+      maxConcurrent,
+      perAppKey == 0 ? Math.max(1, maxConcurrent / 2) : Math.min(perAppKey, maxConcurrent),
+      perAddress == 0 ? Math.max(1, maxConcurrent / 4) : Math.min(perAddress, maxConcurrent),
+      r.integer("upload.max-parts", 1, 10_000),
+      r.integer("upload.max-fields", 1, 10_000),
+      r.integer("upload.max-field-bytes", 64, 16 * 1024 * 1024),
+      maxRequestBytes,
       r.integer("upload.chunk-bytes", 1024, 16 * 1024 * 1024),
       r.integer("upload.window-chunks", 1, 1024),
       r.integer("upload.idle-timeout-seconds", 1, 86400));

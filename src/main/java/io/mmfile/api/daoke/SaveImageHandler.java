@@ -3,212 +3,112 @@ package io.mmfile.api.daoke;
 import io.mmfile.auth.AppKey;
 import io.mmfile.auth.AppKeyCache;
 import io.mmfile.files.CommitRequest;
-import io.mmfile.files.FileIntake;
 import io.mmfile.files.FileRecord;
 import io.mmfile.files.FileUrls;
-import io.mmfile.files.UploadGate;
+import io.mmfile.files.UploadExchange;
 import io.mmfile.platform.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpServerFileUpload;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.Locale;
+import java.util.List;
 
 /**
- * {@code POST /dfsapi/v2/saveImage} (WIRE.md §1). The file part is streamed to a storage verticle as it
- * arrives ({@link FileIntake}); form fields may come before or after it, and Vert.x hands them out
- * only when the body is complete, so the full check runs when the request ends, before anything is
- * committed.
+ * {@code POST /dfsapi/v2/saveImage} (WIRE.md §1) through the {@link UploadExchange}: the file part
+ * {@code mmfile} is streamed to storage as it arrives; an {@code appKey} header is checked before any
+ * byte is stored; the form fields, which Vert.x hands out only when the body is complete, are checked
+ * at the end, before anything is committed.
  */
 public final class SaveImageHandler implements Handler<RoutingContext> {
   private static final String FILE_PART = "mmfile";
-  private static final long DRAIN_MS = 10_000;
 
-  private final FileIntake intake;
+  private final UploadExchange uploads;
   private final AppKeyCache appKeys;
-  private final UploadGate gate;
   private final FileUrls urls;
 
-  public SaveImageHandler(FileIntake intake, AppKeyCache appKeys, UploadGate gate, FileUrls urls) {
-    this.intake = intake;
+  public SaveImageHandler(UploadExchange uploads, AppKeyCache appKeys, FileUrls urls) {
+    this.uploads = uploads;
     this.appKeys = appKeys;
-    this.gate = gate;
     this.urls = urls;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (!gate.tryAcquire()) {
-      ctx.response().putHeader("Retry-After", "1");
-      new Exchange(ctx, false).fail(Failure.of(Failure.Kind.OVERLOADED, "too many uploads in flight"));
-      return;
-    }
-    new Exchange(ctx, true).start();
+    uploads.handle(ctx, new SaveImage(ctx.request()));
   }
 
-  /** One saveImage request from first byte to answer. Runs on the request's event loop only. */
-  private final class Exchange {
-    private final io.vertx.core.Vertx vertx;
+  /** One saveImage request: its fields and its daoke answers. */
+  private final class SaveImage implements UploadExchange.Route<Void, FileRecord> {
     private final HttpServerRequest request;
-    private final HttpServerResponse response;
-    private boolean holdsGate;
-    private boolean answered;
-    private boolean requestEnded;
-    private FileIntake.Staged file;
 
-    Exchange(RoutingContext ctx, boolean holdsGate) {
-      this.vertx = ctx.vertx();
-      this.request = ctx.request();
-      this.response = ctx.response();
-      this.holdsGate = holdsGate;
+    SaveImage(HttpServerRequest request) {
+      this.request = request;
     }
 
-    void start() {
-      response.closeHandler(v -> {
-        // The client went away: nothing is committed, the storage side drops what it wrote.
-        answered = true;
-        abortUpload();
-        releaseGate();
-      });
-      response.endHandler(v -> releaseGate());
-      String contentType = request.getHeader("Content-Type");
-      if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-        fail(hasNoBody() ? Failure.of(Failure.Kind.EMPTY_BODY, "no body")
-          : Failure.of(Failure.Kind.MALFORMED_BODY, "not multipart/form-data"));
-        return;
-      }
-      request.setExpectMultipart(true);
-      request.uploadHandler(this::onUpload);
-      request.exceptionHandler(t -> fail(Failure.of(Failure.Kind.ABORTED, "request failed: " + t.getMessage())));
-      request.endHandler(v -> {
-        requestEnded = true;
-        onRequestEnd();
-      });
+    @Override
+    public String filePart() {
+      return FILE_PART;
     }
 
-    private boolean hasNoBody() {
-      String length = request.getHeader("Content-Length");
-      return "0".equals(length) || (length == null && request.version() != HttpVersion.HTTP_2
-        && request.getHeader("Transfer-Encoding") == null);
+    @Override
+    public int maxFiles() {
+      return 1;
     }
 
-    private void onUpload(HttpServerFileUpload upload) {
-      if (answered || file != null || !FILE_PART.equals(upload.name())) {
-        upload.handler(ignored -> { });
-        return;
-      }
-      String appKey;
-      try {
-        // Vert.x hands out form fields only when the whole body is parsed, so the one thing known
-        // before the file's bytes is an appKey sent as a header: an unknown one is refused at once.
-        appKey = SaveImageForm.appKeyIfPresent(MultiMap.caseInsensitiveMultiMap(), request.headers());
-      } catch (Failure f) {
-        fail(f);
-        return;
-      }
-      file = intake.stage(upload);
-      file.received().onFailure(this::fail);
-      if (appKey != null) {
-        appKeys.enabled(appKey).onComplete(found -> {
-          if (found.failed()) {
-            fail(found.cause());
-          } else if (found.result().isEmpty()) {
-            fail(Failure.of(Failure.Kind.UNAUTHORIZED, "unknown appKey"));
-          }
-        });
-      }
+    @Override
+    public String appKey(HttpServerRequest request) {
+      String appKey = request.getHeader("appKey");
+      return AppKey.wellFormed(appKey) ? appKey : null;
     }
 
-    private void onRequestEnd() {
-      if (answered) {
-        return;
+    @Override
+    public Future<Void> admit(HttpServerRequest request) {
+      // Form fields come only at the end, so the one credential known before the file's bytes is an
+      // appKey sent as a header: a malformed, unknown or disabled one is refused at once.
+      String appKey = SaveImageForm.appKeyIfPresent(MultiMap.caseInsensitiveMultiMap(), request.headers());
+      if (appKey == null) {
+        return Future.succeededFuture();
       }
-      String appKey;
-      try {
-        if (request.formAttributes().isEmpty() && file == null) {
-          throw Failure.of(Failure.Kind.EMPTY_BODY, "empty form");
+      return appKeys.enabled(appKey).compose(found -> found.isPresent() ? Future.<Void>succeededFuture()
+        : Future.failedFuture(Failure.of(Failure.Kind.UNAUTHORIZED, "unknown appKey")));
+    }
+
+    @Override
+    public Future<List<CommitRequest>> plan(Void admitted, MultiMap fields, List<UploadExchange.ReceivedFile> files) {
+      if (fields.isEmpty() && files.isEmpty()) {
+        return Future.failedFuture(Failure.of(Failure.Kind.EMPTY_BODY, "empty form"));
+      }
+      String appKey = SaveImageForm.appKey(fields, request.headers());
+      return appKeys.enabled(appKey).map(found -> {
+        AppKey app = found.orElseThrow(() -> Failure.of(Failure.Kind.UNAUTHORIZED, "unknown appKey"));
+        SaveImageForm.Params params = SaveImageForm.check(fields, request.headers(), app, uploads.limits().maxBytes());
+        if (files.isEmpty()) {
+          throw Failure.invalid(FILE_PART);
         }
-        appKey = SaveImageForm.appKey(request.formAttributes(), request.headers());
-      } catch (Failure f) {
-        fail(f);
-        return;
-      }
-      appKeys.enabled(appKey)
-        .compose(found -> {
-          AppKey app = found.orElseThrow(() -> Failure.of(Failure.Kind.UNAUTHORIZED, "unknown appKey"));
-          SaveImageForm.Params params = SaveImageForm.check(request.formAttributes(), request.headers(), app,
-            intake.limits().maxBytes());
-          if (file == null) {
-            throw Failure.invalid(FILE_PART);
-          }
-          // The request can end while the file part is still on its way to the storage side.
-          return file.commit(CommitRequest.image(params.appKey(), params.length(), params.ttlMs(), params.store()));
-        })
-        .onSuccess(this::succeed)
-        .onFailure(this::fail);
+        return List.of(CommitRequest.image(params.appKey(), params.length(), params.ttlMs(), params.store()));
+      });
     }
 
-    private void succeed(FileRecord record) {
-      if (answered) {
-        return;
-      }
-      answered = true;
-      JsonObject result = new JsonObject()
+    @Override
+    public Future<FileRecord> committed(Void admitted, List<FileRecord> records) {
+      return Future.succeededFuture(records.get(0));
+    }
+
+    @Override
+    public void answer(HttpServerResponse response, FileRecord record) {
+      DaokeEnvelope.ok(response, new JsonObject()
         .put("url", urls.of(request, record))
         .put("fileID", record.fileId())
-        .put("fileSize", Long.toString(record.size()));
-      DaokeEnvelope.ok(response, result);
+        .put("fileSize", Long.toString(record.size())));
     }
 
-    void fail(Throwable t) {
-      if (answered) {
-        return;
-      }
-      answered = true;
-      abortUpload();
-      Failure failure = Failure.wrap(t, Failure.Kind.STORE_FAILED);
-      boolean bodyUnread = !requestEnded;
-      boolean http2 = request.version() == HttpVersion.HTTP_2;
-      if (bodyUnread && !http2) {
-        // The rest of the body is not read: answer now and close the connection behind the answer.
-        response.putHeader("Connection", "close");
-      }
-      DaokeEnvelope.error(response, failure).onComplete(ar -> {
-        if (bodyUnread) {
-          if (http2) {
-            response.reset();
-          } else {
-            // Closing now would reset the connection under a client still sending, and it could lose
-            // the answer. The rest of the body is read and dropped (nothing is kept), Vert.x closes the
-            // connection once it ends, and a client that keeps sending is cut off after DRAIN_MS.
-            vertx.setTimer(DRAIN_MS, id -> {
-              if (!response.closed()) {
-                request.connection().close();
-              }
-            });
-          }
-        }
-        releaseGate();
-      });
-    }
-
-    private void abortUpload() {
-      if (file != null) {
-        file.abort();
-      }
-    }
-
-    private void releaseGate() {
-      if (holdsGate) {
-        holdsGate = false;
-        gate.release();
-      }
+    @Override
+    public void refuse(HttpServerResponse response, Failure failure) {
+      DaokeEnvelope.error(response, failure);
     }
   }
 }

@@ -14,12 +14,16 @@ import io.mmfile.files.FileIntake;
 import io.mmfile.files.FileRecord;
 import io.mmfile.files.FileUrls;
 import io.mmfile.files.StoreKind;
+import io.mmfile.files.UploadExchange;
 import io.mmfile.platform.ClientAddress;
 import io.mmfile.platform.Failure;
 import io.mmfile.platform.MmfileConfig;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerFileUpload;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.mmfile.platform.Dialect;
 import io.vertx.ext.web.Router;
@@ -27,6 +31,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import java.util.Base64;
+import java.util.List;
 
 /**
  * The srv dialect (WIRE.md §3): JSON (or form) in, HTTP 200 with string fields out, {@code error}
@@ -38,16 +43,19 @@ public final class SrvRoutes implements Dialect {
   private final AccountService accounts;
   private final AuthorizationCodes authorizationCodes;
   private final FileIntake intake;
+  private final UploadExchange uploads;
   private final FileUrls urls;
   private final boolean requireAuthorizationCode;
   private final ClientAddress clientAddress;
 
-  public SrvRoutes(AccountService accounts, AuthorizationCodes authorizationCodes, FileIntake intake, FileUrls urls,
+  public SrvRoutes(AccountService accounts, AuthorizationCodes authorizationCodes, FileIntake intake,
+                   UploadExchange uploads, FileUrls urls,
                    MmfileConfig.Auth config, ClientAddress clientAddress) {
     this.accounts = accounts;
     this.clientAddress = clientAddress;
     this.authorizationCodes = authorizationCodes;
     this.intake = intake;
+    this.uploads = uploads;
     this.urls = urls;
     this.requireAuthorizationCode = config.requireAuthorizationCode();
   }
@@ -231,53 +239,66 @@ public final class SrvRoutes implements Dialect {
     });
   }
 
-  /** Multipart avatar: the part {@code file} is streamed to storage. */
+  /**
+   * Multipart avatar through the {@link UploadExchange}: the part {@code file} is streamed to storage.
+   * A Bearer header is checked before any byte of the body is read; a token sent as the
+   * {@code access_token} field can only be checked once the body is complete.
+   */
   private void uploadMultipart(RoutingContext ctx) {
-    ctx.request().pause();
-    // A Bearer header is checked before any byte is stored; a token sent as a form field only at the end.
-    String header = bearer(ctx, null);
-    Future<Principal> early = header == null ? null : accounts.tokens().authenticate(header);
-    ctx.request().setExpectMultipart(true);
-    FileIntake.Staged[] staged = new FileIntake.Staged[1];
-    ctx.request().uploadHandler(upload -> {
-      if (staged[0] != null || !"file".equals(upload.name())) {
-        upload.handler(ignored -> { });
-        return;
-      }
-      staged[0] = intake.stage(upload);
-    });
-    ctx.response().closeHandler(v -> {
-      if (staged[0] != null) {
-        staged[0].abort();
-      }
-    });
-    ctx.request().endHandler(v -> {
-      Future<JsonObject> answer;
-      try {
-        SrvParams p = SrvParams.of(ctx);
-        Future<Principal> who = early != null ? early : accounts.tokens().authenticate(p.get("access_token"));
-        answer = who.compose(principal -> {
-          if (staged[0] == null) {
-            return Future.failedFuture(Failure.invalid("file"));
-          }
-          return staged[0].received().compose(x -> staged[0].size() == 0
-            ? Future.failedFuture(Failure.invalid("file"))
-            : saveAvatar(ctx, principal, staged[0].commit(avatarCommit(staged[0].size()))));
-        });
-      } catch (Failure f) {
-        answer = Future.failedFuture(f);
-      }
-      answer.onFailure(t -> {
-        if (staged[0] != null) {
-          staged[0].abort();
+    uploads.handle(ctx, new AvatarUpload(ctx));
+  }
+
+  private final class AvatarUpload implements UploadExchange.Route<Principal, JsonObject> {
+    private final RoutingContext ctx;
+    private Principal who;
+
+    AvatarUpload(RoutingContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public String filePart() {
+      return "file";
+    }
+
+    @Override
+    public int maxFiles() {
+      return 1;
+    }
+
+    @Override
+    public Future<Principal> admit(HttpServerRequest request) {
+      String header = bearer(ctx, null);
+      return header == null ? Future.succeededFuture() : accounts.tokens().authenticate(header);
+    }
+
+    @Override
+    public Future<List<CommitRequest>> plan(Principal admitted, MultiMap fields, List<UploadExchange.ReceivedFile> files) {
+      SrvParams p = SrvParams.of(ctx);
+      Future<Principal> principal = admitted != null ? Future.succeededFuture(admitted)
+        : accounts.tokens().authenticate(p.get("access_token"));
+      return principal.map(found -> {
+        who = found;
+        if (files.isEmpty() || files.get(0).size() == 0) {
+          throw Failure.invalid("file");
         }
+        return List.of(avatarCommit(files.get(0).size()));
       });
-      reply(ctx, answer.map(json -> json.containsKey("token_status") ? json : json.put("token_status", "0")), true);
-    });
-    if (early == null) {
-      ctx.request().resume();
-    } else {
-      early.onComplete(ar -> ctx.request().resume());
+    }
+
+    @Override
+    public Future<JsonObject> committed(Principal admitted, List<FileRecord> records) {
+      return saveAvatar(ctx, who, Future.succeededFuture(records.get(0)));
+    }
+
+    @Override
+    public void answer(HttpServerResponse response, JsonObject result) {
+      write(ctx, Future.succeededFuture(result.containsKey("token_status") ? result : result.put("token_status", "0")), true);
+    }
+
+    @Override
+    public void refuse(HttpServerResponse response, Failure failure) {
+      write(ctx, Future.failedFuture(failure), true);
     }
   }
 
@@ -348,29 +369,31 @@ public final class SrvRoutes implements Dialect {
   }
 
   private void reply(RoutingContext ctx, Future<JsonObject> answer, boolean authenticated) {
-    answer.onComplete(ar -> {
-      if (ctx.response().ended() || ctx.response().closed()) {
-        return;
+    answer.onComplete(ar -> write(ctx, ar, authenticated));
+  }
+
+  private static void write(RoutingContext ctx, AsyncResult<JsonObject> ar, boolean authenticated) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    JsonObject body;
+    if (ar.succeeded()) {
+      body = ar.result();
+    } else {
+      Failure f = Failure.wrap(ar.cause(), Failure.Kind.STORE_FAILED);
+      String code = SrvError.of(f);
+      body = new JsonObject().put("error", code).put("message", SrvError.message(code)).put("reason", SrvError.reason(f));
+      if (authenticated) {
+        boolean tokenProblem = f.kind() == Failure.Kind.UNAUTHORIZED || f.kind() == Failure.Kind.TOKEN_EXPIRED
+          || f.kind() == Failure.Kind.SESSION_REPLACED;
+        body.put("token_status", tokenProblem ? SrvError.tokenStatus(f) : "0");
       }
-      JsonObject body;
-      if (ar.succeeded()) {
-        body = ar.result();
-      } else {
-        Failure f = Failure.wrap(ar.cause(), Failure.Kind.STORE_FAILED);
-        String code = SrvError.of(f);
-        body = new JsonObject().put("error", code).put("message", SrvError.message(code)).put("reason", SrvError.reason(f));
-        if (authenticated) {
-          boolean tokenProblem = f.kind() == Failure.Kind.UNAUTHORIZED || f.kind() == Failure.Kind.TOKEN_EXPIRED
-            || f.kind() == Failure.Kind.SESSION_REPLACED;
-          body.put("token_status", tokenProblem ? SrvError.tokenStatus(f) : "0");
-        }
-        if (f.kind() == Failure.Kind.RATE_LIMITED) {
-          body.put("retry_after", Long.toString(f.retryAfterSeconds()));
-          ctx.response().putHeader("Retry-After", Long.toString(f.retryAfterSeconds()));
-        }
+      if (f.kind() == Failure.Kind.RATE_LIMITED) {
+        body.put("retry_after", Long.toString(f.retryAfterSeconds()));
+        ctx.response().putHeader("Retry-After", Long.toString(f.retryAfterSeconds()));
       }
-      ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json; charset=utf-8").end(body.encode());
-    });
+    }
+    ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json; charset=utf-8").end(body.encode());
   }
 
   /** Body limits and unexpected errors still answer in srv's shape. */

@@ -5,16 +5,20 @@ import io.mmfile.accounts.AccountService;
 import io.mmfile.auth.TokenService;
 import io.mmfile.auth.TokenService.Principal;
 import io.mmfile.files.CommitRequest;
-import io.mmfile.files.FileIntake;
 import io.mmfile.files.FileRecord;
 import io.mmfile.files.FileStores;
 import io.mmfile.files.FileUrls;
+import io.mmfile.files.ImageProbe;
 import io.mmfile.files.ImageVariants;
 import io.mmfile.files.Resize;
 import io.mmfile.files.StoreKind;
+import io.mmfile.files.UploadExchange;
 import io.mmfile.platform.Dialect;
 import io.mmfile.platform.Failure;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -35,15 +39,15 @@ public final class WeiduRoutes implements Dialect {
   private static final int FILES_LISTED = 1000;
 
   private final AccountService accounts;
-  private final FileIntake intake;
+  private final UploadExchange uploads;
   private final ImageVariants variants;
   private final FileStores stores;
   private final FileUrls urls;
 
-  public WeiduRoutes(AccountService accounts, FileIntake intake, ImageVariants variants, FileStores stores,
+  public WeiduRoutes(AccountService accounts, UploadExchange uploads, ImageVariants variants, FileStores stores,
                      FileUrls urls) {
     this.accounts = accounts;
-    this.intake = intake;
+    this.uploads = uploads;
     this.variants = variants;
     this.stores = stores;
     this.urls = urls;
@@ -80,62 +84,74 @@ public final class WeiduRoutes implements Dialect {
     }));
   }
 
+  /**
+   * {@code files} parts through the {@link UploadExchange}: the Bearer token and the owner are checked
+   * before any byte is read; up to {@code upload.max-parts} files, committed all together or not at all.
+   * A file that claims to be an image (by type or name) must be one by its bytes.
+   */
   private void uploadFiles(RoutingContext ctx) {
-    ctx.request().pause();
-    String type = ctx.request().getHeader("Content-Type");
-    List<Part> parts = new ArrayList<>();
-    Future<Principal> owner = authenticate(ctx).compose(who -> {
-      String userId = ctx.queryParams().get("user_id");
-      if (userId != null && !userId.equals(who.uid())) {
-        return Future.failedFuture(Failure.of(Failure.Kind.FORBIDDEN, "files are uploaded by their owner only"));
-      }
-      if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-        return Future.failedFuture(Failure.of(Failure.Kind.MALFORMED_BODY, "Content-Type must be multipart/form-data"));
-      }
-      return Future.succeededFuture(who);
-    });
-    owner.onComplete(checked -> {
-      if (checked.failed()) {
-        // Refused before reading the body: answer and close instead of draining it.
-        ctx.response().putHeader("Connection", "close");
-        respond(ctx, 201, Future.failedFuture(checked.cause()));
-        return;
-      }
-      ctx.request().setExpectMultipart(true);
-      ctx.request().uploadHandler(upload -> {
-        if (!"files".equals(upload.name())) {
-          upload.handler(ignored -> { });
-          return;
-        }
-        parts.add(new Part(intake.stage(upload), upload.filename(), upload.contentType()));
-      });
-      ctx.response().closeHandler(v -> parts.forEach(p -> p.staged().abort()));
-      ctx.request().endHandler(v -> respond(ctx, 201, commitAll(ctx, checked.result(), parts)));
-      ctx.request().resume();
-    });
+    uploads.handle(ctx, new FilesUpload(ctx));
   }
 
-  private Future<Object> commitAll(RoutingContext ctx, Principal who, List<Part> parts) {
-    if (parts.isEmpty()) {
-      return Future.failedFuture(Failure.invalid("files"));
+  private final class FilesUpload implements UploadExchange.Route<Principal, JsonObject> {
+    private final RoutingContext ctx;
+
+    FilesUpload(RoutingContext ctx) {
+      this.ctx = ctx;
     }
-    Future<List<FileRecord>> chain = Future.succeededFuture(new ArrayList<>());
-    for (Part part : parts) {
-      chain = chain.compose(done -> part.staged().received()
-        .compose(v -> part.staged().commit(new CommitRequest(null, part.staged().size(), 0, StoreKind.DURABLE, false,
-          who.uid(), part.name(), part.contentType(), extension(part.name()))))
-        .map(record -> {
-          done.add(record);
-          return done;
-        }));
+
+    @Override
+    public String filePart() {
+      return "files";
     }
-    return chain
-      .onFailure(t -> parts.forEach(p -> p.staged().abort()))
-      .map(records -> {
-        JsonArray infos = new JsonArray();
-        records.forEach(r -> infos.add(fileInfo(ctx, r)));
-        return new JsonObject().put("file_infos", infos);
+
+    @Override
+    public int maxFiles() {
+      return uploads.limits().maxParts();
+    }
+
+    @Override
+    public Future<Principal> admit(HttpServerRequest request) {
+      return authenticate(ctx).compose(who -> {
+        String userId = ctx.queryParams().get("user_id");
+        if (userId != null && !userId.equals(who.uid())) {
+          return Future.failedFuture(Failure.of(Failure.Kind.FORBIDDEN, "files are uploaded by their owner only"));
+        }
+        return Future.succeededFuture(who);
       });
+    }
+
+    @Override
+    public Future<List<CommitRequest>> plan(Principal who, MultiMap fields, List<UploadExchange.ReceivedFile> files) {
+      if (files.isEmpty()) {
+        return Future.failedFuture(Failure.invalid("files"));
+      }
+      List<CommitRequest> commits = new ArrayList<>();
+      for (UploadExchange.ReceivedFile file : files) {
+        commits.add(new CommitRequest(null, file.size(), 0, StoreKind.DURABLE,
+          ImageProbe.claimsImage(file.contentType(), file.filename()), who.uid(), file.filename(), file.contentType(),
+          extension(file.filename())));
+      }
+      return Future.succeededFuture(commits);
+    }
+
+    @Override
+    public Future<JsonObject> committed(Principal who, List<FileRecord> records) {
+      JsonArray infos = new JsonArray();
+      records.forEach(r -> infos.add(fileInfo(ctx, r)));
+      return Future.succeededFuture(new JsonObject().put("file_infos", infos));
+    }
+
+    @Override
+    public void answer(HttpServerResponse response, JsonObject result) {
+      send(ctx, 201, new JsonObject().put("code", 200).put("result", "ok").put("data", result));
+    }
+
+    @Override
+    public void refuse(HttpServerResponse response, Failure failure) {
+      int status = WeiduError.status(failure);
+      send(ctx, status, new JsonObject().put("code", status).put("result", WeiduError.message(failure)));
+    }
   }
 
   private void myFiles(RoutingContext ctx) {
@@ -190,6 +206,9 @@ public final class WeiduRoutes implements Dialect {
   }
 
   private static void send(RoutingContext ctx, int status, JsonObject body) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8").end(body.encode());
   }
 
@@ -209,6 +228,4 @@ public final class WeiduRoutes implements Dialect {
     return dot < 0 || dot == name.length() - 1 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
   }
 
-  private record Part(FileIntake.Staged staged, String name, String contentType) {
-  }
 }

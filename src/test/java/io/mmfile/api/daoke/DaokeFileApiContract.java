@@ -49,6 +49,8 @@ abstract class DaokeFileApiContract {
     server = TestServer.start(backend(), new JsonObject()
       .put("upload.max-bytes", MAX_BYTES)
       .put("upload.chunk-bytes", 16 * 1024)
+      // the concurrency test sends hundreds of uploads at once from one address
+      .put("upload.max-concurrent-per-address", 1_000_000)
       .put("storage.sweep-interval-seconds", 1));
     client = new DaokeClient(server.port(), new WebClientOptions(), 300);
     app = server.newAppKey();

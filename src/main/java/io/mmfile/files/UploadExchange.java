@@ -1,0 +1,382 @@
+package io.mmfile.files;
+
+import io.mmfile.platform.ClientAddress;
+import io.mmfile.platform.Failure;
+import io.mmfile.platform.MmfileConfig;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerFileUpload;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one way a multipart upload request is taken in, for every dialect (saveImage, srv avatars, weidu
+ * files), from its first byte to its answer (docs/architecture.md, "One upload exchange"). In order:
+ * <ol>
+ *   <li>the gate: a place per node, per app key (when a header names one) and per client address, or
+ *       an answer at once;</li>
+ *   <li>the headers: a multipart Content-Type with a usable boundary, a Content-Length within
+ *       {@code upload.max-request-bytes}, and the dialect's credentials when they come in a header,
+ *       all checked before a byte of the body is read;</li>
+ *   <li>the body: file parts streamed to storage as they arrive, within the part, field and byte
+ *       limits; a body that ends without its close delimiter, a malformed one, or a client silent on
+ *       the wire for {@code upload.idle-timeout-seconds} is answered at once;</li>
+ *   <li>the commit: the dialect turns the form into one {@link CommitRequest} per file; every file's
+ *       bytes are committed, then all their records in one transaction, or nothing is.</li>
+ * </ol>
+ * A dialect contributes a {@link Route}: where its files and credentials are, and how it answers.
+ * A failure at any step aborts every staged part: no bytes and no rows are left behind.
+ */
+public final class UploadExchange {
+  private static final Logger LOG = LoggerFactory.getLogger(UploadExchange.class);
+  /** How long a refused client may keep sending (read and dropped) before its connection is closed. */
+  private static final long DRAIN_MS = 10_000;
+
+  private final FileIntake intake;
+  private final UploadGate gate;
+  private final FileStores stores;
+  private final MmfileConfig.Upload limits;
+  private final ClientAddress clientAddress;
+
+  public UploadExchange(FileIntake intake, UploadGate gate, FileStores stores, ClientAddress clientAddress) {
+    this.intake = intake;
+    this.gate = gate;
+    this.stores = stores;
+    this.limits = intake.limits();
+    this.clientAddress = clientAddress;
+  }
+
+  public MmfileConfig.Upload limits() {
+    return limits;
+  }
+
+  /** What one dialect's upload route says; {@code A} is what its header check yields, {@code R} its result. */
+  public interface Route<A, R> {
+    /** The name of the file parts this route takes; other file parts are read and dropped. */
+    String filePart();
+
+    /** How many {@link #filePart()} parts one request may carry (1 for saveImage and avatars). */
+    int maxFiles();
+
+    /** An app key the headers name, for the per-app-key gate; null when none is known before the body. */
+    default String appKey(HttpServerRequest request) {
+      return null;
+    }
+
+    /** Checks what the headers carry (credentials in a header), before any byte of the body is read. */
+    Future<A> admit(HttpServerRequest request);
+
+    /**
+     * Once the whole body is in: what to commit for each received file, in order, decided from the
+     * form fields. A failure (a missing file, a bad field, a wrong sign) stores nothing.
+     */
+    Future<List<CommitRequest>> plan(A admitted, MultiMap fields, List<ReceivedFile> files);
+
+    /** After every file is committed: what else the dialect does (set the avatar), and its result. */
+    Future<R> committed(A admitted, List<FileRecord> records);
+
+    /** Writes a success in the dialect's envelope. */
+    void answer(HttpServerResponse response, R result);
+
+    /** Writes a failure in the dialect's envelope. */
+    void refuse(HttpServerResponse response, Failure failure);
+  }
+
+  /** A file part whose bytes all reached storage, not yet committed. */
+  public record ReceivedFile(String filename, String contentType, long size) {
+  }
+
+  /** Takes the request in through {@code route}; answers it in every case. */
+  public <A, R> void handle(RoutingContext ctx, Route<A, R> route) {
+    new Exchange<>(ctx, route).start();
+  }
+
+  /** One request. Runs on the request's event loop only. */
+  private final class Exchange<A, R> {
+    private final Vertx vertx;
+    private final HttpServerRequest request;
+    private final HttpServerResponse response;
+    private final Route<A, R> route;
+    private final String address;
+    private final List<Part> files = new ArrayList<>();
+    private UploadGate.Permit permit;
+    private A admitted;
+    private MultipartBody.CloseDelimiterWatch closeDelimiter;
+    private boolean reading;
+    private boolean requestEnded;
+    private boolean answered;
+    private long bytes;
+    private int parts;
+    private long lastWireMs;
+    private long timer = -1;
+
+    Exchange(RoutingContext ctx, Route<A, R> route) {
+      this.vertx = ctx.vertx();
+      this.request = ctx.request();
+      this.response = ctx.response();
+      this.route = route;
+      this.address = clientAddress.of(request);
+    }
+
+    void start() {
+      request.pause();
+      try {
+        permit = gate.acquire(route.appKey(request), address);
+      } catch (Failure f) {
+        response.putHeader("Retry-After", "1");
+        fail(f);
+        return;
+      }
+      response.closeHandler(v -> {
+        // The client went away: nothing is committed, the storage side drops what it wrote.
+        answered = true;
+        finish();
+        files.forEach(p -> p.staged().abort());
+      });
+      response.endHandler(v -> finish());
+      Future<A> admission;
+      try {
+        checkHeaders();
+        admission = route.admit(request);
+      } catch (Failure f) {
+        admission = Future.failedFuture(f);
+      }
+      admission.onComplete(ar -> {
+        if (answered) {
+          return;
+        }
+        if (ar.failed()) {
+          fail(ar.cause());
+        } else {
+          admitted = ar.result();
+          read();
+        }
+      });
+    }
+
+    private void checkHeaders() {
+      String contentType = request.getHeader("Content-Type");
+      if (!MultipartBody.isMultipart(contentType)) {
+        throw hasNoBody() ? Failure.of(Failure.Kind.EMPTY_BODY, "no body")
+          : Failure.of(Failure.Kind.MALFORMED_BODY, "not multipart/form-data");
+      }
+      String boundary = MultipartBody.boundary(contentType)
+        .orElseThrow(() -> Failure.of(Failure.Kind.MALFORMED_BODY, "multipart/form-data without a usable boundary"));
+      closeDelimiter = new MultipartBody.CloseDelimiterWatch(boundary);
+      String length = request.getHeader("Content-Length");
+      if (length != null) {
+        long declared;
+        try {
+          declared = Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+          throw Failure.of(Failure.Kind.MALFORMED_BODY, "Content-Length is not a number");
+        }
+        if (declared > limits.maxRequestBytes()) {
+          throw Failure.invalid(MultipartBody.BODY_SIZE);
+        }
+      }
+    }
+
+    private boolean hasNoBody() {
+      String length = request.getHeader("Content-Length");
+      return "0".equals(length) || (length == null && request.version() != HttpVersion.HTTP_2
+        && request.getHeader("Transfer-Encoding") == null);
+    }
+
+    private void read() {
+      try {
+        request.setExpectMultipart(true);
+      } catch (RuntimeException e) {
+        fail(MultipartBody.failureOf(e));
+        return;
+      }
+      request.handler(data -> {
+        // The raw body, seen after Netty's decoder: silence on the wire, total size and the close delimiter.
+        lastWireMs = System.currentTimeMillis();
+        if (answered) {
+          return;
+        }
+        bytes += data.length();
+        if (bytes > limits.maxRequestBytes()) {
+          fail(Failure.invalid(MultipartBody.BODY_SIZE));
+          return;
+        }
+        closeDelimiter.feed(data);
+      });
+      request.uploadHandler(this::onPart);
+      request.exceptionHandler(t -> fail(MultipartBody.failureOf(t)));
+      request.endHandler(v -> onEnd());
+      reading = true;
+      lastWireMs = System.currentTimeMillis();
+      long idleMs = limits.idleTimeoutSeconds() * 1000L;
+      timer = vertx.setPeriodic(Math.max(50, idleMs / 4), id -> tick(idleMs));
+      request.resume();
+    }
+
+    private void onPart(HttpServerFileUpload upload) {
+      parts++;
+      if (!answered && parts > limits.maxParts()) {
+        fail(Failure.invalid(MultipartBody.PARTS));
+      }
+      if (answered || !route.filePart().equals(upload.name()) || files.size() >= route.maxFiles()) {
+        upload.handler(ignored -> { });
+        return;
+      }
+      FileIntake.Staged staged = intake.stage(upload);
+      files.add(new Part(staged, upload.filename(), upload.contentType()));
+      staged.received().onFailure(this::fail);
+    }
+
+    private void onEnd() {
+      requestEnded = true;
+      if (answered) {
+        return;
+      }
+      if (!closeDelimiter.seen()) {
+        fail(Failure.of(Failure.Kind.MALFORMED_BODY, "the body ended before its closing boundary"));
+        return;
+      }
+      MultiMap fields = request.formAttributes();
+      Future.all(files.stream().map(p -> p.staged().received()).toList())
+        .compose(v -> route.plan(admitted, fields, files.stream()
+          .map(p -> new ReceivedFile(p.filename(), p.contentType(), p.staged().size())).toList()))
+        .compose(this::commitAll)
+        .compose(records -> route.committed(admitted, records))
+        .onSuccess(this::succeed)
+        .onFailure(this::fail);
+    }
+
+    /** Every file's bytes, then all records in one transaction; on any failure, none of them. */
+    private Future<List<FileRecord>> commitAll(List<CommitRequest> plans) {
+      if (plans.size() != files.size()) {
+        return Future.failedFuture(new IllegalStateException("a commit request per received file is required"));
+      }
+      List<Future<FileRecord>> committed = new ArrayList<>();
+      for (int i = 0; i < plans.size(); i++) {
+        committed.add(files.get(i).staged().commitBytes(plans.get(i)));
+      }
+      return Future.join(committed).transform(all -> {
+        List<FileRecord> records = committed.stream().filter(Future::succeeded).map(Future::result).toList();
+        if (all.failed()) {
+          return dropBytes(records).transform(v -> Future.failedFuture(all.cause()));
+        }
+        return stores.records().insertAll(records)
+          .map(v -> {
+            records.forEach(stores.recordCache()::remember);
+            return records;
+          })
+          .recover(t -> dropBytes(records).transform(v -> Future.failedFuture(t)));
+      });
+    }
+
+    private Future<Void> dropBytes(List<FileRecord> records) {
+      return Future.join(records.stream().map(r -> stores.of(r.store()).delete(r.fileId())).toList()).mapEmpty();
+    }
+
+    private void tick(long idleMs) {
+      if (answered) {
+        finish();
+        return;
+      }
+      files.forEach(p -> p.staged().nudge());
+      // Silence counts only while we are reading: not while storage holds a part back, and not once the
+      // body is complete (a part whose end never came is silence too).
+      boolean waitingForClient = reading && files.stream().noneMatch(p -> p.staged().held())
+        && (!requestEnded || files.stream().anyMatch(p -> !p.staged().ended()));
+      long now = System.currentTimeMillis();
+      if (!waitingForClient) {
+        lastWireMs = now;
+      } else if (now - lastWireMs > idleMs) {
+        fail(Failure.of(Failure.Kind.ABORTED, "no data for " + idleMs / 1000 + " s"));
+      }
+    }
+
+    private void succeed(R result) {
+      if (answered) {
+        return;
+      }
+      answered = true;
+      route.answer(response, result);
+    }
+
+    void fail(Throwable t) {
+      if (answered) {
+        return;
+      }
+      answered = true;
+      files.forEach(p -> p.staged().abort());
+      Failure failure = Failure.wrap(t, Failure.Kind.STORE_FAILED);
+      log(failure);
+      boolean bodyUnread = !requestEnded;
+      boolean http2 = request.version() == HttpVersion.HTTP_2;
+      if (bodyUnread && !http2) {
+        // The rest of the body is not read: answer now and close the connection behind the answer.
+        response.putHeader("Connection", "close");
+      }
+      if (!response.ended() && !response.closed()) {
+        route.refuse(response, failure);
+        flushNow(request.connection());
+      }
+      if (bodyUnread) {
+        if (http2) {
+          response.reset();
+        } else {
+          // Closing now would reset the connection under a client still sending, and it could lose the
+          // answer. The rest of the body is read and dropped (nothing is kept), Vert.x closes the
+          // connection once it ends, and a client that keeps sending is cut off after DRAIN_MS.
+          request.handler(ignored -> { });
+          request.resume();
+          vertx.setTimer(DRAIN_MS, id -> {
+            if (!response.closed()) {
+              request.connection().close();
+            }
+          });
+        }
+      }
+      finish();
+    }
+
+    private void log(Failure failure) {
+      switch (failure.kind()) {
+        case STORE_FAILED, SQL_UNAVAILABLE, REDIS_UNAVAILABLE ->
+          LOG.warn("upload from {} failed: {}", address, failure.getMessage());
+        case MALFORMED_BODY -> LOG.info("upload from {} refused: {}", address, failure.getMessage());
+        default -> LOG.debug("upload from {} refused: {}", address, failure.getMessage());
+      }
+    }
+
+    private void finish() {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+        timer = -1;
+      }
+      if (permit != null) {
+        permit.release();
+      }
+    }
+  }
+
+  /**
+   * Writes out what the connection holds now. Vert.x defers the flush of writes made while it reads
+   * until the read completes; when Netty's decoder throws something Vert.x does not expect (a part
+   * header such as {@code Content-Disposition: form-data; x}), Vert.x closes the connection right after
+   * our exception handler returns, and an answer not flushed by then is lost.
+   */
+  private static void flushNow(HttpConnection connection) {
+    if (connection instanceof io.vertx.core.net.impl.VertxConnection netty) {
+      netty.flush();
+    }
+  }
+
+  private record Part(FileIntake.Staged staged, String filename, String contentType) {
+  }
+}
