@@ -118,6 +118,7 @@ public final class UploadExchange {
     private int parts;
     private long lastWireMs;
     private long timer = -1;
+    private boolean resetWhenEnded;
 
     Exchange(RoutingContext ctx, Route<A, R> route) {
       this.vertx = ctx.vertx();
@@ -129,6 +130,19 @@ public final class UploadExchange {
 
     void start() {
       request.pause();
+      response.closeHandler(v -> {
+        // The client went away: nothing is committed, the storage side drops what it wrote.
+        answered = true;
+        finish();
+        files.forEach(p -> p.staged().abort());
+      });
+      response.endHandler(v -> {
+        if (resetWhenEnded) {
+          // HTTP/2: the answer is out; the rest of this stream's body is not wanted.
+          response.reset();
+        }
+        finish();
+      });
       try {
         permit = gate.acquire(route.appKey(request), address);
       } catch (Failure f) {
@@ -136,19 +150,12 @@ public final class UploadExchange {
         fail(f);
         return;
       }
-      response.closeHandler(v -> {
-        // The client went away: nothing is committed, the storage side drops what it wrote.
-        answered = true;
-        finish();
-        files.forEach(p -> p.staged().abort());
-      });
-      response.endHandler(v -> finish());
       Future<A> admission;
       try {
         checkHeaders();
         admission = route.admit(request);
-      } catch (Failure f) {
-        admission = Future.failedFuture(f);
+      } catch (RuntimeException e) {
+        admission = Future.failedFuture(e);
       }
       admission.onComplete(ar -> {
         if (answered) {
@@ -322,14 +329,13 @@ public final class UploadExchange {
         // The rest of the body is not read: answer now and close the connection behind the answer.
         response.putHeader("Connection", "close");
       }
+      resetWhenEnded = bodyUnread && http2;
       if (!response.ended() && !response.closed()) {
         route.refuse(response, failure);
         flushNow(request.connection());
       }
       if (bodyUnread) {
-        if (http2) {
-          response.reset();
-        } else {
+        if (!http2) {
           // Closing now would reset the connection under a client still sending, and it could lose the
           // answer. The rest of the body is read and dropped (nothing is kept), Vert.x closes the
           // connection once it ends, and a client that keeps sending is cut off after DRAIN_MS.
