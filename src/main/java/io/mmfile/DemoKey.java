@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * On the first start of the embedded default, creates a demo app key and prints a curl command that
  * uploads a small image with it, so a new user sees a working upload in one paste. The secret is written
- * to standard output, never to the log.
+ * to standard output, never to the log. Runs once the node listens, so the command names a port that
+ * really serves.
  */
 final class DemoKey {
   private static final Logger LOG = LoggerFactory.getLogger(DemoKey.class);
@@ -46,6 +47,20 @@ final class DemoKey {
         announce(key);
         return null;
       }, false));
+    });
+  }
+
+  /**
+   * With MySQL no demo key is made (a production database should not get a key nobody asked for), so
+   * a node without any key says how to make one instead.
+   */
+  Future<Void> adviseIfNone() {
+    return appKeys.count().map(count -> {
+      if (count == 0) {
+        LOG.info("no app keys yet: create one with `java -jar mmfile.jar appkey create --name NAME` and this"
+          + " node's configuration (in Docker: `docker compose exec mmfile mmfile appkey create --name NAME`)");
+      }
+      return null;
     });
   }
 

@@ -1,5 +1,6 @@
 package io.mmfile;
 
+import io.mmfile.auth.AppKey;
 import io.mmfile.auth.AppKeyRepository;
 import io.mmfile.platform.ConfigException;
 import io.mmfile.platform.ConfigLoader;
@@ -18,20 +19,31 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
-/** The command line: {@code mmfile} serves; {@code mmfile appkey create|list|disable} manages app keys. */
+/**
+ * The command line: {@code mmfile} serves; {@code mmfile appkey …} manages app keys; {@code mmfile health}
+ * asks a running node whether it is ready (for container health checks).
+ */
 @Command(name = "mmfile", mixinStandardHelpOptions = true, version = "mmfile 0.1",
-  description = "Reactive file-and-account server.", subcommands = {Main.AppKeyCommand.class})
+  description = "Reactive file-and-account server.", subcommands = {Main.AppKeyCommand.class, HealthCommand.class})
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
   @Option(names = {"-c", "--config"}, description = "YAML configuration file (default: ${DEFAULT-VALUE})",
     defaultValue = ConfigLoader.DEFAULT_FILE, scope = CommandLine.ScopeType.INHERIT)
   String configFile;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
     CommandLine cli = new CommandLine(new Main());
@@ -44,12 +56,14 @@ public final class Main implements Callable<Integer> {
   /** Serves until SIGTERM or SIGINT, then shuts down gracefully. */
   @Override
   public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
     Vertx vertx = Vertx.vertx();
     MmfileConfig config;
     try {
       config = loadConfig(vertx, configFile);
     } catch (ConfigException e) {
-      System.err.println("mmfile: " + e.getMessage());
+      err.println("mmfile: " + e.getMessage());
+      err.flush();
       vertx.close();
       return 2;
     }
@@ -58,8 +72,9 @@ public final class Main implements Callable<Integer> {
     try {
       started.join();
     } catch (RuntimeException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      System.err.println("mmfile: cannot start: " + cause.getMessage());
+      Throwable cause = unwrap(e);
+      err.println("mmfile: cannot start: " + cause.getMessage());
+      err.flush();
       LOG.debug("start failure", cause);
       vertx.close();
       return 1;
@@ -76,16 +91,29 @@ public final class Main implements Callable<Integer> {
   }
 
   static MmfileConfig loadConfig(Vertx vertx, String file) {
+    // The bundled defaults stand in for the default file when it is absent; a file named on purpose must exist.
+    if (!file.equals(ConfigLoader.DEFAULT_FILE) && !Files.isRegularFile(Path.of(file))) {
+      throw ConfigException.file(file, Files.exists(Path.of(file)) ? "is not a regular file" : "does not exist");
+    }
     try {
       return new ConfigLoader(vertx, System.getenv()).load(file, new JsonObject())
         .toCompletionStage().toCompletableFuture().join();
     } catch (RuntimeException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
+      Throwable cause = unwrap(e);
       if (cause instanceof ConfigException ce) {
         throw ce;
       }
-      throw new ConfigException("(file " + file + ")", "cannot be read: " + cause.getMessage());
+      throw ConfigException.file(file, "cannot be read: " + cause.getMessage());
     }
+  }
+
+  /** The failure itself, not the wrapper that a join or a future put around it. */
+  static Throwable unwrap(Throwable t) {
+    Throwable cause = t;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
   }
 
   /** {@code mmfile appkey …}: works against the same database as the server, also while it runs. */
@@ -99,45 +127,83 @@ public final class Main implements Callable<Integer> {
 
     @Command(name = "create", description = "Create an app key; prints {\"appKey\":…,\"secret\":…}.")
     int create(@Option(names = "--name", required = true, description = "who the key is for") String name) {
-      return withAppKeys(keys -> keys.create(name)
-        .map(key -> new JsonObject().put("appKey", key.appKey()).put("secret", key.secret()).encode()));
+      return withAppKeys((keys, config) -> keys.create(name).map(AppKeyCommand::withSecret));
     }
 
     @Command(name = "list", description = "List app keys (without their secrets).")
     int list() {
-      return withAppKeys(keys -> keys.list().map(all -> {
+      return withAppKeys((keys, config) -> keys.list().map(all -> {
         JsonArray rows = new JsonArray();
         all.forEach(k -> rows.add(new JsonObject().put("appKey", k.appKey()).put("name", k.name())
-          .put("enabled", k.enabled()).put("createdMs", k.createdMs())));
+          .put("enabled", k.enabled()).put("createdMs", k.createdMs())
+          .put("previousSecretUntilMs", k.previousSecret() == null ? null : k.previousSecretUntilMs())));
         return rows.encodePrettily();
       }));
     }
 
     @Command(name = "disable", description = "Disable an app key; its requests then fail with ME01002.")
     int disable(@Parameters(paramLabel = "KEY") String appKey) {
-      return withAppKeys(keys -> keys.disable(appKey).compose(found -> found
-        ? Future.succeededFuture(new JsonObject().put("appKey", appKey).put("enabled", false).encode())
+      return withAppKeys((keys, config) -> keys.disable(appKey).compose(found -> answer(found, appKey, false)));
+    }
+
+    @Command(name = "enable", description = "Enable a disabled app key again, with the secret it had.")
+    int enable(@Parameters(paramLabel = "KEY") String appKey) {
+      return withAppKeys((keys, config) -> keys.enable(appKey).compose(found -> answer(found, appKey, true)));
+    }
+
+    @Command(name = "delete", description = "Delete an app key for good: its requests fail, its files stay readable.")
+    int delete(@Parameters(paramLabel = "KEY") String appKey) {
+      return withAppKeys((keys, config) -> keys.delete(appKey).compose(found -> found
+        ? Future.succeededFuture(new JsonObject().put("appKey", appKey).put("deleted", true).encode())
         : Future.failedFuture("no app key " + appKey)));
     }
 
-    private int withAppKeys(Function<AppKeyRepository, Future<String>> action) {
+    @Command(name = "rotate", description = "Give an app key a new secret, printed once; the old one is still "
+      + "accepted for auth.app-key-rotation-overlap-minutes (or --overlap-minutes).")
+    int rotate(@Parameters(paramLabel = "KEY") String appKey,
+               @Option(names = "--overlap-minutes", description = "minutes the old secret stays valid "
+                 + "(default: auth.app-key-rotation-overlap-minutes)") Integer overlapMinutes) {
+      return withAppKeys((keys, config) -> {
+        if (overlapMinutes != null && overlapMinutes < 0) {
+          return Future.failedFuture("--overlap-minutes must not be negative");
+        }
+        Duration overlap = overlapMinutes == null ? config.appKeys().rotationOverlap()
+          : Duration.ofMinutes(overlapMinutes);
+        return keys.rotate(appKey, overlap).compose(rotated -> rotated
+          .map(key -> Future.succeededFuture(new JsonObject().put("appKey", key.appKey()).put("secret", key.secret())
+            .put("previousSecretUntilMs", key.previousSecretUntilMs()).encode()))
+          .orElseGet(() -> Future.failedFuture("no app key " + appKey)));
+      });
+    }
+
+    private static String withSecret(AppKey key) {
+      return new JsonObject().put("appKey", key.appKey()).put("secret", key.secret()).encode();
+    }
+
+    private static Future<String> answer(boolean found, String appKey, boolean enabled) {
+      return found ? Future.succeededFuture(new JsonObject().put("appKey", appKey).put("enabled", enabled).encode())
+        : Future.failedFuture("no app key " + appKey);
+    }
+
+    private int withAppKeys(BiFunction<AppKeyRepository, MmfileConfig, Future<String>> action) {
       PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
       Vertx vertx = Vertx.vertx();
       try {
         MmfileConfig config = loadConfig(vertx, parent.configFile);
         Database database = new Database(config);
         database.migrate();
         Pool pool = database.openPool(vertx);
-        String output = action.apply(new AppKeyRepository(pool))
+        String output = action.apply(new AppKeyRepository(pool), config)
           .eventually(pool::close)
           .toCompletionStage().toCompletableFuture().join();
         out.println(output);
         out.flush();
         return 0;
       } catch (RuntimeException e) {
-        Throwable cause = e.getCause() == null ? e : e.getCause();
-        System.err.println("mmfile: " + cause.getMessage());
-        return 1;
+        err.println("mmfile: " + unwrap(e).getMessage());
+        err.flush();
+        return e instanceof ConfigException ? 2 : 1;
       } finally {
         vertx.close();
       }

@@ -43,17 +43,23 @@ import io.mmfile.platform.KeyValueStore;
 import io.mmfile.platform.KeyValueStores;
 import io.mmfile.platform.MemoryKeyValueStore;
 import io.mmfile.platform.MmfileConfig;
+import io.mmfile.platform.RedactedUrl;
 import io.mmfile.platform.RedisKeyValueStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.BindException;
+import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One mmfile node: migrations, shared pools and stores, the capabilities, then the storage and HTTP
@@ -61,11 +67,12 @@ import java.util.List;
  */
 public final class MmfileServer {
   private static final Logger LOG = LoggerFactory.getLogger(MmfileServer.class);
-  private static final long APP_KEY_CACHE_MS = 5_000;
+  private static final long REDIS_PROBE_MS = 2_000;
   private static final long PURGE_INTERVAL_MS = 60_000;
 
   private final Vertx vertx;
   private final MmfileConfig config;
+  private final Clock clock;
   private Pool pool;
   private Redis redis;
   private FileStores stores;
@@ -79,8 +86,14 @@ public final class MmfileServer {
   private long purgeTimer = -1;
 
   public MmfileServer(Vertx vertx, MmfileConfig config) {
+    this(vertx, config, Clock.systemUTC());
+  }
+
+  /** {@code clock} decides when a rotated app-key secret stops being accepted (tests move it). */
+  public MmfileServer(Vertx vertx, MmfileConfig config, Clock clock) {
     this.vertx = vertx;
     this.config = config;
+    this.clock = clock;
   }
 
   public Future<MmfileServer> start() {
@@ -96,7 +109,7 @@ public final class MmfileServer {
         SigningKeys keys = ready.keys();
         pool = database.openPool(vertx);
         redis = config.redisUrl().isPresent() ? KeyValueStores.redis(vertx, config) : null;
-        appKeys = new AppKeyRepository(pool);
+        appKeys = new AppKeyRepository(pool, clock);
         FileRecordRepository records = new FileRecordRepository(pool);
         BlobStore durable = ready.durable();
         FileRecordCache recordCache = new FileRecordCache(records, config.storage().recordCacheSize(),
@@ -119,7 +132,7 @@ public final class MmfileServer {
           new RateLimiter(kv), config.auth());
         LOG.info("metadata: {}; cache store and sessions: {}; token key id {}", database.description(),
           redis != null ? "Redis" : "in-process", keys.keyId());
-        return config.embeddedDatabase() ? new DemoKey(vertx, config, appKeys).createIfFirstStart() : Future.succeededFuture();
+        return redis != null ? warnIfRedisDoesNotAnswer() : Future.succeededFuture();
       })
       .compose(v -> vertx.deployVerticle(() -> new StorageVerticle(stores, config.upload()),
         new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(config.storage().instances())))
@@ -127,7 +140,7 @@ public final class MmfileServer {
         FileExpiry expiry = new FileExpiry(stores);
         sweepTimer = vertx.setPeriodic(config.storage().sweepIntervalSeconds() * 1000L, id -> expiry.sweep());
         UploadGate gate = new UploadGate(config.upload());
-        AppKeyCache appKeyCache = new AppKeyCache(appKeys, APP_KEY_CACHE_MS);
+        AppKeyCache appKeyCache = new AppKeyCache(appKeys, config.appKeys(), clock);
         FileUrls urls = new FileUrls(config.http().publicBaseUrl());
         ClientAddress clientAddress = new ClientAddress(config.http().trustedProxies());
         FileIntake intake = new FileIntake(vertx.eventBus(), config.upload());
@@ -141,13 +154,44 @@ public final class MmfileServer {
           new WeiduRoutes(accounts, uploads, variants, stores, urls));
         Health health = new Health(pool, redis);
         return vertx.deployVerticle(() -> new HttpVerticle(config, dialects, health),
-          new DeploymentOptions().setInstances(config.http().instances()));
+            new DeploymentOptions().setInstances(config.http().instances()))
+          .recover(this::explainListenFailure);
       })
-      .map(v -> {
+      .compose(v -> {
         LOG.info("mmfile listening on {}://{}:{} ({} HTTP and {} storage verticles)",
           config.http().tls() ? "https" : "http", config.http().host(), config.http().port(),
           config.http().instances(), config.storage().instances());
-        return this;
+        // Only now: a demo command for a port the node never got would mislead.
+        DemoKey demo = new DemoKey(vertx, config, appKeys);
+        return config.embeddedDatabase() ? demo.createIfFirstStart() : demo.adviseIfNone();
+      })
+      .map(v -> this);
+  }
+
+  /** A port taken by another process is the common case: name the address instead of the bare errno text. */
+  private <T> Future<T> explainListenFailure(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof BindException) {
+        return Future.failedFuture(new IllegalStateException(
+          config.http().host() + ":" + config.http().port() + " is already in use", t));
+      }
+    }
+    return Future.failedFuture(t);
+  }
+
+  /**
+   * Start-up does not wait for Redis (readiness reports it), but an unreachable one deserves a line in
+   * the log naming where it was looked for.
+   */
+  private Future<Void> warnIfRedisDoesNotAnswer() {
+    return redis.send(Request.cmd(Command.PING))
+      .timeout(REDIS_PROBE_MS, TimeUnit.MILLISECONDS)
+      .<Void>mapEmpty()
+      .recover(t -> {
+        LOG.warn("Redis at {} does not answer ({}); /health/ready reports DOWN and cache-store uploads, logins"
+          + " and sessions fail until it does", RedactedUrl.hostAndPort(config.redisUrl().orElseThrow(), 6379),
+          t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+        return Future.succeededFuture();
       });
   }
 

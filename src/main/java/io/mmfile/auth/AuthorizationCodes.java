@@ -27,8 +27,7 @@ public final class AuthorizationCodes {
       return Future.failedFuture(Failure.invalid("authorizationcode"));
     }
     return appKeys.enabled(appKey).compose(found -> {
-      if (found.isEmpty() || !java.security.MessageDigest.isEqual(found.get().secret().getBytes(),
-        secret.getBytes())) {
+      if (found.isEmpty() || !found.get().acceptsSecret(secret)) {
         return Future.failedFuture(Failure.invalid("authorizationcode"));
       }
       String code = TokenService.randomToken(24);

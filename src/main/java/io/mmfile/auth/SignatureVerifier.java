@@ -32,6 +32,19 @@ public final class SignatureVerifier {
     }
   }
 
+  /**
+   * Whether {@code sign} was made with one of the app's secrets: the current one or, during a rotation's
+   * overlap, the one it replaced (pass the key as {@link AppKeyCache} hands it out, which drops a
+   * previous secret whose overlap has ended).
+   */
+  public static boolean matches(Map<String, String> params, AppKey app, String sign) {
+    boolean matched = false;
+    for (String secret : app.secrets()) {
+      matched |= matches(params, secret, sign);
+    }
+    return matched;
+  }
+
   /** Case-sensitive comparison in constant time. */
   public static boolean matches(Map<String, String> params, String secret, String sign) {
     if (sign == null) {

@@ -9,6 +9,16 @@ public final class ConfigException extends RuntimeException {
     this.key = key;
   }
 
+  private ConfigException(String key, String message, Throwable cause) {
+    super(message, cause);
+    this.key = key;
+  }
+
+  /** The configuration file itself is the problem: {@code configuration file 'x.yaml' does not exist}. */
+  public static ConfigException file(String path, String problem) {
+    return new ConfigException("(file)", "configuration file '" + path + "' " + problem, null);
+  }
+
   public String key() {
     return key;
   }

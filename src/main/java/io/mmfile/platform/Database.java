@@ -10,6 +10,10 @@ import io.vertx.sqlclient.PoolOptions;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,20 +27,33 @@ import java.sql.Statement;
  * Migrations run through Flyway on a worker thread before anything is served.
  */
 public final class Database {
+  /** Where H2's AUTO_SERVER listener binds; see {@link #embeddedServerIsLoopbackOnly()}. */
+  static final String H2_BIND_ADDRESS = "127.0.0.1";
+
+  static {
+    // AUTO_SERVER (which lets the appkey command use the database while the server holds it) opens a
+    // TCP listener, on every interface unless h2.bindAddress says otherwise. H2 reads the property once,
+    // when its SysProperties class loads, so it is set before this class touches H2.
+    if (System.getProperty("h2.bindAddress") == null) {
+      System.setProperty("h2.bindAddress", H2_BIND_ADDRESS);
+    }
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
   private final MmfileConfig config;
   private final String jdbcUrl;
   private final String user;
-  private final String password;
+  private String password;
 
   public Database(MmfileConfig config) {
     this.config = config;
     if (config.embeddedDatabase()) {
       Path file = config.dataDir().toAbsolutePath().resolve("db").resolve("mmfile");
-      // AUTO_SERVER lets the appkey command open the database while the server holds it.
-      this.jdbcUrl = "jdbc:h2:file:" + file + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;AUTO_SERVER=TRUE";
+      String autoServer = embeddedServerIsLoopbackOnly() ? ";AUTO_SERVER=TRUE" : "";
+      this.jdbcUrl = "jdbc:h2:file:" + file + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE" + autoServer;
       this.user = "sa";
-      this.password = "";
+      this.password = null;
     } else {
       MySQLConnectOptions options = mysqlOptions();
       this.jdbcUrl = "jdbc:mariadb://" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase();
@@ -45,14 +62,30 @@ public final class Database {
     }
   }
 
+  /**
+   * Whether H2 will bind its AUTO_SERVER listener to loopback. False when something loaded H2 before
+   * this class could set {@code h2.bindAddress} (or it was set to another address): then the embedded
+   * database runs without AUTO_SERVER, and the command line cannot use it while the server runs.
+   */
+  static boolean embeddedServerIsLoopbackOnly() {
+    String bound = org.h2.engine.SysProperties.BIND_ADDRESS;
+    return bound != null && (bound.equals(H2_BIND_ADDRESS) || bound.equals("localhost") || bound.equals("::1"));
+  }
+
   /** Creates the database when missing and applies pending migrations (blocking; run on a worker). */
   public void migrate() {
     if (config.embeddedDatabase()) {
+      Path dir = config.dataDir().resolve("db");
       try {
-        Files.createDirectories(config.dataDir().resolve("db"));
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException("cannot create " + config.dataDir().resolve("db") + ": " + e.getMessage(), e);
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot create " + dir + ": " + FileProblems.describe(e), e);
       }
+      if (!embeddedServerIsLoopbackOnly()) {
+        LOG.warn("h2.bindAddress is {}, not loopback: the embedded database runs without AUTO_SERVER, so the"
+          + " appkey command works only while the server is stopped", org.h2.engine.SysProperties.BIND_ADDRESS);
+      }
+      password = EmbeddedCredentials.password(dir, jdbcUrl, user);
     } else {
       createMysqlDatabaseIfMissing();
     }
@@ -63,7 +96,7 @@ public final class Database {
       .migrate();
   }
 
-  /** Opens the connection pool the rest of the node shares. */
+  /** Opens the connection pool the rest of the node shares; after {@link #migrate()}. */
   public Pool openPool(Vertx vertx) {
     PoolOptions poolOptions = new PoolOptions()
       .setMaxSize(config.databasePoolSize())
@@ -101,7 +134,13 @@ public final class Database {
   }
 
   private MySQLConnectOptions mysqlOptions() {
-    MySQLConnectOptions options = MySQLConnectOptions.fromUri(config.databaseUrl().orElseThrow().toString());
+    String url = config.databaseUrl().orElseThrow().toString();
+    MySQLConnectOptions options;
+    try {
+      options = MySQLConnectOptions.fromUri(url);
+    } catch (RuntimeException e) {
+      throw new ConfigException("database.url", "is not a valid MySQL URL: '" + RedactedUrl.of(url) + "'");
+    }
     if (options.getDatabase() == null || options.getDatabase().isBlank()) {
       throw new ConfigException("database.url", "must name a database, e.g. mysql://root@127.0.0.1:3306/mmfile");
     }
@@ -117,7 +156,9 @@ public final class Database {
       s.execute("CREATE DATABASE IF NOT EXISTS `" + options.getDatabase().replace("`", "``")
         + "` CHARACTER SET utf8mb4");
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot reach the database at " + redacted() + ": " + e.getMessage(), e);
+      // The driver's message names the host but not the port ("Socket fail to connect to host").
+      throw new IllegalStateException("cannot reach the database at " + redacted() + ": "
+        + RedactedUrl.of(e.getMessage()), e);
     }
   }
 }

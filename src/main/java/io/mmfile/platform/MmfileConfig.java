@@ -29,7 +29,8 @@ public record MmfileConfig(
   Scaling scaling,
   Auth auth,
   Sms sms,
-  int shutdownGraceSeconds) {
+  int shutdownGraceSeconds,
+  AppKeys appKeys) {
 
   /** Tokens, password hashing and login throttling. */
   public record Auth(Optional<Path> jwtPrivateKey, Optional<String> jwtKeyId, List<Path> jwtPreviousPublicKeys,
@@ -37,6 +38,13 @@ public record MmfileConfig(
                      int argon2Parallelism, int hashThreads, int loginBackoffAfter, int loginLockAfter,
                      int loginLockMinutes, boolean requireAuthorizationCode, Optional<String> nodeSecret,
                      int registrationsPerAddressPerHour, int verifiedTokenCacheSize) {
+  }
+
+  /** App keys: how long a rotated secret stays valid, and how long and how many keys a node remembers. */
+  public record AppKeys(int rotationOverlapMinutes, int cacheSeconds, int cacheMaxEntries) {
+    public java.time.Duration rotationOverlap() {
+      return java.time.Duration.ofMinutes(rotationOverlapMinutes);
+    }
   }
 
   /** Verification codes and how they are sent. */
@@ -201,7 +209,11 @@ public record MmfileConfig(
       scaling,
       auth,
       sms,
-      r.integer("shutdown.grace-seconds", 0, 3600));
+      r.integer("shutdown.grace-seconds", 0, 3600),
+      new AppKeys(
+        r.integer("auth.app-key-rotation-overlap-minutes", 0, 366 * 24 * 60),
+        r.integer("auth.app-key-cache-seconds", 0, 3600),
+        r.integer("auth.app-key-cache-max-entries", 1, 10_000_000)));
   }
 
   /**
@@ -234,7 +246,8 @@ public record MmfileConfig(
   private static String checkBaseUrl(String value) {
     URI uri = uri("http.public-base-url", value, "http", "https");
     if (uri.getHost() == null) {
-      throw new ConfigException("http.public-base-url", "must be an absolute http(s) URL, got '" + value + "'");
+      throw new ConfigException("http.public-base-url", "must be an absolute http(s) URL, got '"
+        + RedactedUrl.of(value) + "'");
     }
     return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
   }
@@ -244,7 +257,7 @@ public record MmfileConfig(
     try {
       uri = URI.create(value);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(key, "is not a valid URL: '" + value + "'");
+      throw new ConfigException(key, "is not a valid URL: '" + RedactedUrl.of(value) + "'");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     for (String s : schemes) {
@@ -252,7 +265,8 @@ public record MmfileConfig(
         return uri;
       }
     }
-    throw new ConfigException(key, "must use the scheme " + String.join(" or ", schemes) + ", got '" + value + "'");
+    throw new ConfigException(key, "must use the scheme " + String.join(" or ", schemes) + ", got '"
+      + RedactedUrl.of(value) + "'");
   }
 
   private static Path existingFile(String key, String value) {

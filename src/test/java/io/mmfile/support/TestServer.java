@@ -67,6 +67,11 @@ public final class TestServer implements AutoCloseable {
 
   /** Starts a node; {@code overrides} are dotted config keys, e.g. {@code upload.max-bytes}. */
   public static TestServer start(Backend backend, JsonObject overrides) {
+    return start(backend, overrides, java.time.Clock.systemUTC());
+  }
+
+  /** Like {@link #start(Backend, JsonObject)}, with the clock that ends rotated app-key secrets. */
+  public static TestServer start(Backend backend, JsonObject overrides, java.time.Clock clock) {
     String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     Path dataDir;
     try {
@@ -102,7 +107,7 @@ public final class TestServer implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     try {
       MmfileConfig parsed = await(new ConfigLoader(vertx, Map.of()).load(ConfigLoader.DEFAULT_FILE, config));
-      MmfileServer server = await(new MmfileServer(vertx, parsed).start());
+      MmfileServer server = await(new MmfileServer(vertx, parsed, clock).start());
       return new TestServer(backend, vertx, server, dataDir, database, keyPrefix, port);
     } catch (RuntimeException e) {
       vertx.close();
@@ -128,6 +133,25 @@ public final class TestServer implements AutoCloseable {
 
   public String redisKeyPrefix() {
     return keyPrefix;
+  }
+
+  /**
+   * A configuration file for the command line that names this node's data directory and database, so
+   * {@code mmfile --config FILE appkey …} works on the same keys. Deleted with the node.
+   */
+  public Path cliConfig() {
+    MmfileConfig config = server.config();
+    StringBuilder yaml = new StringBuilder("data:\n  dir: \"" + dataDir + "\"\n");
+    config.databaseUrl().ifPresent(url -> yaml.append("database:\n  url: \"").append(url).append("\"\n"));
+    yaml.append("auth:\n  app-key-rotation-overlap-minutes: ")
+      .append(config.appKeys().rotationOverlapMinutes()).append("\n");
+    Path file = dataDir.resolve("cli.yaml");
+    try {
+      Files.writeString(file, yaml);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return file;
   }
 
   public AppKey newAppKey() {

@@ -78,7 +78,7 @@ public final class SaveImageForm {
     if (cacheTime != null) {
       signed.put("cacheTime", cacheTime);
     }
-    if (!SignatureVerifier.matches(signed, app.secret(), sign)) {
+    if (!SignatureVerifier.matches(signed, app, sign)) {
       throw Failure.of(Failure.Kind.BAD_SIGNATURE, "sign is not match");
     }
     return new Params(app.appKey(), declared, store, ttlMs);

@@ -75,7 +75,7 @@ public final class UserBindMobileHandler implements Handler<RoutingContext> {
         if (app.isEmpty()) {
           return Future.failedFuture(Failure.of(Failure.Kind.UNAUTHORIZED, "unknown appKey"));
         }
-        if (!SignatureVerifier.matches(signed, app.get().secret(), sign)) {
+        if (!SignatureVerifier.matches(signed, app.get(), sign)) {
           return Future.failedFuture(Failure.of(Failure.Kind.BAD_SIGNATURE, "sign is not match"));
         }
         return accounts.bindMobile(binding);
