@@ -16,7 +16,7 @@ import java.util.Optional;
 
 /**
  * App keys in SQL, with their life cycle: create, disable, enable, rotate, delete. Lookups are per
- * request, so they go through {@link AppKeyCache}. Deleted keys keep a row (see the V4 migration) and are
+ * request, so they go through {@link AppKeyCache}. Deleted keys keep a row (see the V5 migration) and are
  * invisible to every method but {@link #count()}.
  */
 public final class AppKeyRepository {
