@@ -55,7 +55,10 @@ class RedactedUrlTest {
 
   private static JsonObject defaults() throws IOException {
     try (InputStream in = RedactedUrlTest.class.getResourceAsStream("/" + ConfigLoader.DEFAULTS_RESOURCE)) {
-      return new JsonObject(new org.yaml.snakeyaml.Yaml().<java.util.Map<String, Object>>load(in));
+      JsonObject defaults = new JsonObject(new org.yaml.snakeyaml.Yaml().<java.util.Map<String, Object>>load(in));
+      // A MySQL URL with the log SMS sender is refused on its own; this test is about the URL.
+      defaults.getJsonObject("sms").put("allow-log-sender", true);
+      return defaults;
     }
   }
 }
