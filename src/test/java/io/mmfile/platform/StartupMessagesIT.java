@@ -111,7 +111,8 @@ class StartupMessagesIT {
     int port = TestServer.freePort();
     Path config = Files.createTempFile("mmfile-unreachable-", ".yaml");
     try {
-      Files.writeString(config, "database:\n  url: mysql://mmfile:s3cret@127.0.0.1:" + port + "/mmfile\n");
+      Files.writeString(config, "database:\n  url: mysql://mmfile:s3cret@127.0.0.1:" + port + "/mmfile\n"
+        + "sms:\n  allow-log-sender: true\n");
 
       Cli.Result result = Cli.run(config, "appkey", "list");
 

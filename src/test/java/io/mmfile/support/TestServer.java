@@ -145,6 +145,7 @@ public final class TestServer implements AutoCloseable {
     config.databaseUrl().ifPresent(url -> yaml.append("database:\n  url: \"").append(url).append("\"\n"));
     yaml.append("auth:\n  app-key-rotation-overlap-minutes: ")
       .append(config.appKeys().rotationOverlapMinutes()).append("\n");
+    yaml.append("sms:\n  allow-log-sender: ").append(config.sms().allowLogSender()).append("\n");
     Path file = dataDir.resolve("cli.yaml");
     try {
       Files.writeString(file, yaml);
