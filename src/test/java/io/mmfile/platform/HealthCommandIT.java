@@ -35,7 +35,10 @@ class HealthCommandIT {
   void exitsOneWhileADependencyIsDown() {
     try (TestServer server = TestServer.start(Backend.EMBEDDED,
       new JsonObject().put("redis.url", "redis://127.0.0.1:" + TestServer.freePort()))) {
-      Cli.Result result = Cli.run(null, "health", "--url", "http://127.0.0.1:" + server.port() + "/health/ready");
+      // A generous limit: on a loaded machine the readiness answer can take longer than the default wait,
+      // and this test is about the 503, not about giving up.
+      Cli.Result result = Cli.run(null, "health", "--timeout-seconds", "60",
+        "--url", "http://127.0.0.1:" + server.port() + "/health/ready");
 
       assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
       assertThat(result.out()).as(result.err()).startsWith("503 ");
