@@ -148,7 +148,8 @@ public final class MmfileServer {
         UploadExchange uploads = new UploadExchange(intake, gate, stores, clientAddress);
         List<Dialect> dialects = List.of(
           new DaokeRoutes(new SaveImageHandler(uploads, appKeyCache, urls),
-            new GainImageHandler(stores, expiry, variants), new UserBindMobileHandler(appKeyCache, accounts)),
+            new GainImageHandler(stores, expiry, variants, config.http().cacheStoreMaxAgeSeconds()),
+            new UserBindMobileHandler(appKeyCache, accounts)),
           new SrvRoutes(accounts, new AuthorizationCodes(appKeyCache, kv, secret), intake, uploads, urls, config.auth(),
             clientAddress),
           new WeiduRoutes(accounts, uploads, variants, stores, urls));

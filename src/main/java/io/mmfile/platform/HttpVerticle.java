@@ -1,19 +1,25 @@
 package io.mmfile.platform;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.CorsHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+  private static final String NOSNIFF = "X-Content-Type-Options";
 
   private final MmfileConfig config;
   private final List<Dialect> dialects;
@@ -38,16 +45,78 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    allowCrossOrigin(router, config.http().cors());
     health.mount(router, vertx);
     dialects.forEach(d -> d.mount(router));
-    router.errorHandler(404, ctx -> plainError(ctx, 404, "not found"));
-    router.errorHandler(405, ctx -> plainError(ctx, 405, "method not allowed"));
-    router.errorHandler(500, ctx -> {
-      LOG.error("unhandled error on {}", ctx.request().path(), ctx.failure());
-      plainError(ctx, 500, "internal error");
-    });
-    server = vertx.createHttpServer(serverOptions()).requestHandler(router);
+    answerErrors(router, dialects);
+    server = vertx.createHttpServer(serverOptions()).requestHandler(withSafeHeaders(router));
     return server.listen();
+  }
+
+  /**
+   * Every answer, errors included, says {@code X-Content-Type-Options: nosniff}: a browser never guesses
+   * a type from the bytes, so a stored file that looks like HTML cannot run as HTML on this origin.
+   */
+  static Handler<HttpServerRequest> withSafeHeaders(Router router) {
+    return request -> {
+      request.response().putHeader(NOSNIFF, "nosniff");
+      router.handle(request);
+    };
+  }
+
+  /**
+   * CORS through Vert.x's handler for the configured origins; nothing at all when none are. Requests from
+   * other origins are served without CORS headers (so browsers keep their pages out) rather than refused:
+   * a non-browser client that happens to send {@code Origin} still works.
+   */
+  static void allowCrossOrigin(Router router, MmfileConfig.Cors cors) {
+    if (!cors.enabled()) {
+      return;
+    }
+    CorsHandler handler = CorsHandler.create()
+      .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST))
+      // what the legacy clients send: daoke's appKey and sign headers, Bearer tokens, JSON and multipart bodies
+      .allowedHeaders(Set.of("appKey", "sign", "Authorization", "Content-Type", "Range", "If-None-Match",
+        "If-Modified-Since"))
+      .exposedHeaders(Set.of("Content-Disposition", "Content-Range", "Accept-Ranges", "ETag", "Retry-After"))
+      .maxAgeSeconds(cors.maxAgeSeconds());
+    if (!cors.anyOrigin()) {
+      handler.addOrigins(cors.allowedOrigins());
+    }
+    Set<String> allowed = Set.copyOf(cors.allowedOrigins());
+    router.route().handler(ctx -> {
+      String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
+      if (origin != null && (cors.anyOrigin() || allowed.contains(origin))) {
+        handler.handle(ctx);
+        return;
+      }
+      if (!cors.anyOrigin()) {
+        // the answer differs by origin: shared caches must not hand one origin's answer to another
+        ctx.response().headers().add(HttpHeaders.VARY, "Origin");
+      }
+      ctx.next();
+    });
+  }
+
+  /**
+   * What no route answered: 400 from Vert.x itself (no Host header, a path not starting with '/') is the
+   * client's mistake, a bare 400 logged at debug, not an ERROR with a stack trace per request; 404, 405
+   * and unexpected errors (500) are answered by the dialect owning the path, in its own shape.
+   */
+  static void answerErrors(Router router, List<Dialect> dialects) {
+    router.errorHandler(400, ctx -> {
+      LOG.debug("bad request {} {}: {}", ctx.request().method(), ctx.request().uri(),
+        ctx.failure() == null ? "" : ctx.failure().getMessage());
+      if (!ctx.response().ended() && !ctx.response().closed()) {
+        ctx.response().setStatusCode(400).putHeader(HttpHeaders.CONTENT_LENGTH, "0").end();
+      }
+    });
+    router.errorHandler(404, ctx -> unrouted(ctx, dialects, 404, "not found"));
+    router.errorHandler(405, ctx -> unrouted(ctx, dialects, 405, "method not allowed"));
+    router.errorHandler(500, ctx -> {
+      LOG.error("unhandled error on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
+      unrouted(ctx, dialects, 500, "internal error");
+    });
   }
 
   @Override
@@ -94,12 +163,18 @@ public final class HttpVerticle extends VerticleBase {
     }
   }
 
-  private static void plainError(RoutingContext ctx, int status, String message) {
-    if (ctx.response().ended()) {
+  /** The dialect owning the path answers in its own shape; other paths get a small JSON error. */
+  private static void unrouted(RoutingContext ctx, List<Dialect> dialects, int status, String message) {
+    if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
+    for (Dialect dialect : dialects) {
+      if (dialect.answerUnrouted(ctx, status)) {
+        return;
+      }
+    }
     ctx.response().setStatusCode(status)
-      .putHeader("Content-Type", "application/json; charset=utf-8")
+      .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
       .end(new JsonObject().put("error", message).encode());
   }
 }

@@ -54,9 +54,21 @@ public record MmfileConfig(
 
   /** The HTTP front: listen address, instances, TLS and the base of returned URLs. */
   public record Http(String host, int port, int instances, Optional<String> publicBaseUrl,
-                     int idleTimeoutSeconds, Optional<Path> tlsCert, Optional<Path> tlsKey, List<Cidr> trustedProxies) {
+                     int idleTimeoutSeconds, Optional<Path> tlsCert, Optional<Path> tlsKey, List<Cidr> trustedProxies,
+                     Cors cors, int cacheStoreMaxAgeSeconds) {
     public boolean tls() {
       return tlsCert.isPresent();
+    }
+  }
+
+  /** Cross-origin access for web pages: the allowed origins ({@code *} = any; empty = no CORS at all). */
+  public record Cors(List<String> allowedOrigins, int maxAgeSeconds) {
+    public boolean enabled() {
+      return !allowedOrigins.isEmpty();
+    }
+
+    public boolean anyOrigin() {
+      return allowedOrigins.contains("*");
     }
   }
 
@@ -105,7 +117,10 @@ public record MmfileConfig(
       r.integer("http.idle-timeout-seconds", 1, 86400),
       cert.map(c -> existingFile("http.tls.cert", c)),
       key.map(k -> existingFile("http.tls.key", k)),
-      cidrs("http.trusted-proxies", r.optionalString("http.trusted-proxies").orElse("")));
+      cidrs("http.trusted-proxies", r.optionalString("http.trusted-proxies").orElse("")),
+      new Cors(origins("http.cors.allowed-origins", r.list("http.cors.allowed-origins")),
+        r.integer("http.cors.max-age-seconds", 0, 86400)),
+      r.integer("http.cache-store-max-age-seconds", 0, 365 * 86400));
     Storage storage = new Storage(
       r.integer("storage.instances", 1, 256),
       r.longValue("storage.memory-cache-max-bytes", 0, Long.MAX_VALUE),
@@ -243,6 +258,33 @@ public record MmfileConfig(
     return List.copyOf(out);
   }
 
+  /** {@code *} alone, or origins {@code scheme://host[:port]} as browsers send them (RFC 6454). */
+  private static List<String> origins(String key, List<String> items) {
+    if (items.contains("*")) {
+      if (items.size() > 1) {
+        throw new ConfigException(key, "'*' allows every origin and cannot be combined with others");
+      }
+      return items;
+    }
+    List<String> origins = items.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList();
+    for (String origin : origins) {
+      URI uri;
+      try {
+        uri = new URI(origin);
+      } catch (java.net.URISyntaxException e) {
+        uri = null;
+      }
+      boolean valid = uri != null && uri.getHost() != null && uri.getRawUserInfo() == null
+        && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+        && uri.getRawPath().isEmpty() && uri.getRawQuery() == null && uri.getRawFragment() == null;
+      if (!valid) {
+        throw new ConfigException(key, "must list origins like https://app.example.com (scheme, host, optional port, "
+          + "no path) or be '*', got '" + origin + "'");
+      }
+    }
+    return origins;
+  }
+
   private static String checkBaseUrl(String value) {
     URI uri = uri("http.public-base-url", value, "http", "https");
     if (uri.getHost() == null) {
@@ -327,6 +369,20 @@ public record MmfileConfig(
         throw new ConfigException(key, "must be between " + min + " and " + max + ", got " + value);
       }
       return value;
+    }
+
+    /** A YAML list, or one string of items separated by commas (as an environment variable gives it). */
+    List<String> list(String key) {
+      Object v = raw(key);
+      List<String> items = new ArrayList<>();
+      if (v instanceof io.vertx.core.json.JsonArray array) {
+        array.forEach(item -> items.add(String.valueOf(item)));
+      } else if (v instanceof List<?> array) {
+        array.forEach(item -> items.add(String.valueOf(item)));
+      } else if (v != null) {
+        items.addAll(List.of(v.toString().split(",")));
+      }
+      return items.stream().map(String::trim).filter(item -> !item.isEmpty()).toList();
     }
 
     boolean bool(String key) {

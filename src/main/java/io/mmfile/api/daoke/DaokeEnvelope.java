@@ -30,6 +30,11 @@ public final class DaokeEnvelope {
     return send(response, body(error.code(), error.message(failure.parameter())));
   }
 
+  /** An answer that is not a domain failure (an unknown path, an unexpected error). */
+  public static Future<Void> error(HttpServerResponse response, DaokeError error, String parameter) {
+    return send(response, body(error.code(), error.message(parameter)));
+  }
+
   private static Future<Void> send(HttpServerResponse response, String body) {
     if (response.ended() || response.closed()) {
       return Future.succeededFuture();

@@ -6,6 +6,7 @@ import io.mmfile.files.FileStores;
 import io.mmfile.files.StoreKind;
 import io.mmfile.files.FileExpiry;
 import io.mmfile.files.ImageVariants;
+import io.mmfile.files.Presentation;
 import io.mmfile.files.Resize;
 import io.mmfile.platform.Failure;
 import io.vertx.core.Future;
@@ -26,6 +27,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,16 +44,22 @@ public final class GainImageHandler implements Handler<RoutingContext> {
    * format of a {@code scaling} variant.
    */
   private static final Pattern FILE = Pattern.compile("(?:\\d{1,12}:)?([0-9a-f]{32})(?:\\.([A-Za-z0-9]{1,8}))?");
-  private static final long YEAR_SECONDS = 365L * 24 * 3600;
+  /** The headers {@link #serve} sets that describe the file, and that an error must not carry. */
+  private static final List<CharSequence> FILE_HEADERS = List.of(HttpHeaders.ETAG, HttpHeaders.LAST_MODIFIED,
+    HttpHeaders.CACHE_CONTROL, HttpHeaders.ACCEPT_RANGES, HttpHeaders.CONTENT_TYPE, HttpHeaders.CONTENT_LENGTH,
+    HttpHeaders.CONTENT_DISPOSITION, "Content-Security-Policy");
 
   private final FileStores stores;
   private final FileExpiry expiry;
   private final ImageVariants variants;
+  private final long cacheStoreMaxAgeSeconds;
 
-  public GainImageHandler(FileStores stores, FileExpiry expiry, ImageVariants variants) {
+  /** @param cacheStoreMaxAgeSeconds how long browsers and proxies may keep a cache-store file */
+  public GainImageHandler(FileStores stores, FileExpiry expiry, ImageVariants variants, long cacheStoreMaxAgeSeconds) {
     this.stores = stores;
     this.expiry = expiry;
     this.variants = variants;
+    this.cacheStoreMaxAgeSeconds = cacheStoreMaxAgeSeconds;
   }
 
   @Override
@@ -76,7 +84,7 @@ public final class GainImageHandler implements Handler<RoutingContext> {
     String extension = m.group(2);
     String fileId = m.group(1);
     long now = System.currentTimeMillis();
-    stores.recordCache().find(fileId).onComplete(found -> {
+    stores.recordCache().find(fileId).onComplete(found -> guarded(ctx, () -> {
       if (found.failed()) {
         LOG.warn("gainImage {}: {}", fileId, found.cause().getMessage());
         bare(response, 500);
@@ -98,7 +106,23 @@ public final class GainImageHandler implements Handler<RoutingContext> {
       }
       FileRecord original = record.get();
       serve(ctx, original, now, (from, count) -> stores.of(original.store()).read(original.fileId(), from, count));
-    });
+    }));
+  }
+
+  /**
+   * Runs a step that continues the answer on a later callback, where an exception would otherwise leave
+   * the client waiting: it becomes the router's 500 instead (a bare status on this path).
+   */
+  private static void guarded(RoutingContext ctx, Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      if (!ctx.response().headWritten()) {
+        ctx.fail(e);
+      } else {
+        ctx.response().reset();
+      }
+    }
   }
 
   /** A resized variant (WIRE.md §1 {@code scaling}), served with the same validators and ranges. */
@@ -136,10 +160,11 @@ public final class GainImageHandler implements Handler<RoutingContext> {
     HttpServerRequest request = ctx.request();
     HttpServerResponse response = ctx.response();
     String etag = "\"" + record.sha256() + "\"";
+    Presentation presentation = Presentation.of(record, now, cacheStoreMaxAgeSeconds);
     MultiMap headers = response.headers();
     headers.set(HttpHeaders.ETAG, etag);
     headers.set(HttpHeaders.LAST_MODIFIED, httpDate(record.createdMs()));
-    headers.set(HttpHeaders.CACHE_CONTROL, cacheControl(record, now));
+    headers.set(HttpHeaders.CACHE_CONTROL, presentation.cacheControl());
     headers.set(HttpHeaders.ACCEPT_RANGES, "bytes");
     if (notModified(request, record, etag)) {
       response.setStatusCode(304).end();
@@ -160,11 +185,13 @@ public final class GainImageHandler implements Handler<RoutingContext> {
       response.setStatusCode(206);
       headers.set(HttpHeaders.CONTENT_RANGE, "bytes " + part.first() + "-" + part.last() + "/" + size);
     }
-    headers.set(HttpHeaders.CONTENT_TYPE, record.contentType());
+    headers.set(HttpHeaders.CONTENT_TYPE, presentation.contentType());
+    presentation.contentDisposition().ifPresent(d -> headers.set(HttpHeaders.CONTENT_DISPOSITION, d));
+    headers.set("Content-Security-Policy", Presentation.CONTENT_SECURITY_POLICY);
     long from = offset;
     long count = length;
     boolean head = request.method() == HttpMethod.HEAD;
-    content.read(from, head ? 0 : count).onComplete(read -> {
+    content.read(from, head ? 0 : count).onComplete(read -> guarded(ctx, () -> {
       if (read.failed()) {
         LOG.warn("gainImage {}: {}", record.fileId(), read.cause().getMessage());
         bare(response, 500);
@@ -211,7 +238,7 @@ public final class GainImageHandler implements Handler<RoutingContext> {
       } else if (bytes instanceof BlobStore.InMemory memory) {
         response.end(memory.bytes());
       }
-    });
+    }));
   }
 
   private static boolean notModified(HttpServerRequest request, FileRecord record, String etag) {
@@ -238,13 +265,6 @@ public final class GainImageHandler implements Handler<RoutingContext> {
       }
     }
     return false;
-  }
-
-  private static String cacheControl(FileRecord record, long now) {
-    if (record.expiresMs() == null) {
-      return "public, max-age=" + YEAR_SECONDS + ", immutable";
-    }
-    return "public, max-age=" + Math.max(0, (record.expiresMs() - now) / 1000);
   }
 
   private static String httpDate(long epochMs) {
@@ -283,14 +303,20 @@ public final class GainImageHandler implements Handler<RoutingContext> {
     return decoded;
   }
 
-  private static void bare(HttpServerResponse response, int status) {
+  /**
+   * A bare status with no body. Drops what describes the file (type, validators, caching, range) but
+   * keeps what the front set for every answer (nosniff, CORS).
+   */
+  static void bare(HttpServerResponse response, int status) {
     if (response.ended() || response.closed()) {
       return;
     }
-    String contentRange = status == 416 ? response.headers().get(HttpHeaders.CONTENT_RANGE) : null;
-    response.headers().clear();
-    if (contentRange != null) {
-      response.headers().set(HttpHeaders.CONTENT_RANGE, contentRange);
+    MultiMap headers = response.headers();
+    for (CharSequence name : FILE_HEADERS) {
+      headers.remove(name);
+    }
+    if (status != 416) {
+      headers.remove(HttpHeaders.CONTENT_RANGE);
     }
     if (status == 503) {
       response.headers().set(HttpHeaders.RETRY_AFTER, "1");

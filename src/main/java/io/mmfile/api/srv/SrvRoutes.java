@@ -85,6 +85,18 @@ public final class SrvRoutes implements Dialect {
     router.get("/srv/v1/login_status").handler(this::loginStatus);
   }
 
+  /** Outside any route: an unknown path or method is {@code 12} (bad parameters), an unexpected error {@code 50}. */
+  @Override
+  public boolean answerUnrouted(RoutingContext ctx, int status) {
+    if (!ctx.normalizedPath().startsWith("/srv/")) {
+      return false;
+    }
+    String error = status == 500 ? "50" : SrvError.BAD_PARAMETERS;
+    ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json; charset=utf-8")
+      .end(new JsonObject().put("error", error).encode());
+    return true;
+  }
+
   private void authorization(RoutingContext ctx) {
     answer(ctx, () -> {
       SrvParams p = SrvParams.of(ctx);

@@ -63,6 +63,21 @@ public final class WeiduRoutes implements Dialect {
     router.get("/weidu/api/v1/files/me").handler(this::myFiles);
   }
 
+  /** Outside any route: the status itself, with weidu's {@code {"code","result"}} body. */
+  @Override
+  public boolean answerUnrouted(RoutingContext ctx, int status) {
+    if (!ctx.normalizedPath().startsWith("/weidu/")) {
+      return false;
+    }
+    String result = switch (status) {
+      case 404 -> "not found";
+      case 405 -> "method not allowed";
+      default -> "server error";
+    };
+    send(ctx, status, new JsonObject().put("code", status).put("result", result));
+    return true;
+  }
+
   private void saveProfile(RoutingContext ctx) {
     respond(ctx, 200, authenticate(ctx).compose(who -> {
       String type = ctx.request().getHeader("Content-Type");
