@@ -47,6 +47,7 @@ import io.mmfile.platform.RedactedUrl;
 import io.mmfile.platform.RedisKeyValueStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -82,6 +83,8 @@ public final class MmfileServer {
   private NodeSecret secret;
   private PasswordHasher hasher;
   private ImageVariants variants;
+  private String storageDeployment;
+  private String httpDeployment;
   private long sweepTimer = -1;
   private long purgeTimer = -1;
 
@@ -136,7 +139,8 @@ public final class MmfileServer {
       })
       .compose(v -> vertx.deployVerticle(() -> new StorageVerticle(stores, config.upload()),
         new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(config.storage().instances())))
-      .compose(v -> {
+      .compose(deployment -> {
+        storageDeployment = deployment;
         FileExpiry expiry = new FileExpiry(stores);
         sweepTimer = vertx.setPeriodic(config.storage().sweepIntervalSeconds() * 1000L, id -> expiry.sweep());
         UploadGate gate = new UploadGate(config.upload());
@@ -158,7 +162,8 @@ public final class MmfileServer {
             new DeploymentOptions().setInstances(config.http().instances()))
           .recover(this::explainListenFailure);
       })
-      .compose(v -> {
+      .compose(deployment -> {
+        httpDeployment = deployment;
         LOG.info("mmfile listening on {}://{}:{} ({} HTTP and {} storage verticles)",
           config.http().tls() ? "https" : "http", config.http().host(), config.http().port(),
           config.http().instances(), config.storage().instances());
@@ -206,7 +211,11 @@ public final class MmfileServer {
     return memory;
   }
 
-  /** Stops serving: in-flight requests get the grace period, then stores and pools close. */
+  /**
+   * Stops in order, so that nothing still granted grace loses what it needs: the HTTP verticles stop
+   * accepting and give in-flight requests {@code shutdown.grace-seconds}; only then do the storage
+   * verticles stop (aborting whatever upload is still open), then the SQL pool and Redis close.
+   */
   public Future<Void> stop() {
     if (sweepTimer >= 0) {
       vertx.cancelTimer(sweepTimer);
@@ -214,7 +223,19 @@ public final class MmfileServer {
     if (purgeTimer >= 0) {
       vertx.cancelTimer(purgeTimer);
     }
-    return vertx.close();
+    Promise<Void> stopped = Promise.promise();
+    undeploy(httpDeployment)
+      .eventually(() -> undeploy(storageDeployment))
+      .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
+      .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
+      // Not chained with eventually: a future of a context would complete on an event loop that
+      // closing Vert.x has already terminated.
+      .onComplete(drained -> vertx.close().onComplete(stopped));
+    return stopped.future();
+  }
+
+  private Future<Void> undeploy(String deployment) {
+    return deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
   }
 
   public MmfileConfig config() {
