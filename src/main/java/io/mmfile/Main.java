@@ -48,7 +48,10 @@ public final class Main implements Callable<Integer> {
   public static void main(String[] args) {
     CommandLine cli = new CommandLine(new Main());
     int code = cli.execute(args);
-    if (code != 0 || args.length > 0) {
+    // Serving returns 0 and leaves the server running; a subcommand (or --help, a failure) is done.
+    boolean serving = code == 0 && cli.getParseResult() != null && !cli.getParseResult().hasSubcommand()
+      && !cli.isUsageHelpRequested() && !cli.isVersionHelpRequested();
+    if (!serving) {
       System.exit(code);
     }
   }
@@ -194,9 +197,14 @@ public final class Main implements Callable<Integer> {
         Database database = new Database(config);
         database.migrate();
         Pool pool = database.openPool(vertx);
-        String output = action.apply(new AppKeyRepository(pool), config)
-          .eventually(pool::close)
-          .toCompletionStage().toCompletableFuture().join();
+        String output;
+        try {
+          output = action.apply(new AppKeyRepository(pool), config)
+            .eventually(pool::close)
+            .toCompletionStage().toCompletableFuture().join();
+        } finally {
+          database.close();
+        }
         out.println(output);
         out.flush();
         return 0;

@@ -35,6 +35,7 @@ import io.mmfile.files.StorageVerticle;
 import io.mmfile.files.UploadExchange;
 import io.mmfile.files.UploadGate;
 import io.mmfile.platform.ClientAddress;
+import io.mmfile.platform.DataVolume;
 import io.mmfile.platform.Database;
 import io.mmfile.platform.Dialect;
 import io.mmfile.platform.Health;
@@ -87,6 +88,8 @@ public final class MmfileServer {
   private String httpDeployment;
   private long sweepTimer = -1;
   private long purgeTimer = -1;
+  private Database database;
+  private DataVolume volume;
 
   public MmfileServer(Vertx vertx, MmfileConfig config) {
     this(vertx, config, Clock.systemUTC());
@@ -100,13 +103,15 @@ public final class MmfileServer {
   }
 
   public Future<MmfileServer> start() {
-    Database database = new Database(config);
+    database = new Database(config);
+    volume = new DataVolume(vertx, config.dataDir(), config.storage().minFreeBytes());
     vertx.eventBus().registerCodec(new StorageProtocol.LocalBufferCodec());
     HttpVerticle.logTlsEngine(config);
     return database.migrate(vertx)
+      .compose(v -> volume.start())
       // Reading the key and preparing the store's directories touch the disk: not on the event loop.
       .compose(v -> vertx.executeBlocking(() -> new DiskReady(SigningKeys.load(config.auth(), config.dataDir()),
-        NodeSecret.load(config.auth(), config.dataDir()), new DiskBlobStore(vertx, config.dataDir().resolve("files"))),
+        NodeSecret.load(config.auth(), config.dataDir()), new DiskBlobStore(vertx, config.dataDir().resolve("files"), volume)),
         false))
       .compose(ready -> {
         SigningKeys keys = ready.keys();
@@ -157,7 +162,7 @@ public final class MmfileServer {
           new SrvRoutes(accounts, new AuthorizationCodes(appKeyCache, kv, secret), intake, uploads, urls, config.auth(),
             clientAddress),
           new WeiduRoutes(accounts, uploads, variants, stores, urls));
-        Health health = new Health(pool, redis);
+        Health health = new Health(pool, redis, volume);
         return vertx.deployVerticle(() -> new HttpVerticle(config, dialects, health),
             new DeploymentOptions().setInstances(config.http().instances()))
           .recover(this::explainListenFailure);
@@ -223,6 +228,9 @@ public final class MmfileServer {
     if (purgeTimer >= 0) {
       vertx.cancelTimer(purgeTimer);
     }
+    if (volume != null) {
+      volume.stop();
+    }
     Promise<Void> stopped = Promise.promise();
     undeploy(httpDeployment)
       .eventually(() -> undeploy(storageDeployment))
@@ -230,7 +238,14 @@ public final class MmfileServer {
       .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
       // Not chained with eventually: a future of a context would complete on an event loop that
       // closing Vert.x has already terminated.
-      .onComplete(drained -> vertx.close().onComplete(stopped));
+      // The embedded database then closes with the connection that kept it open between pooled ones;
+      // Vert.x is closed by then, so that blocking close runs on the thread that finished closing it.
+      .onComplete(drained -> vertx.close().onComplete(closed -> {
+        if (database != null) {
+          database.close();
+        }
+        stopped.handle(closed);
+      }));
     return stopped.future();
   }
 

@@ -50,8 +50,8 @@ public final class AccountRepository {
       .execute(Tuple.from(new Object[] {a.id(), a.username(), a.mobile(), a.email(), a.passwordHash(),
         a.registerSource(), a.registerData(), a.avatarUrl(), a.profile(), a.createdMs(), a.updatedMs()}))
       .<Void>mapEmpty()
-      .recover(t -> Future.failedFuture(duplicate(t) ? Failure.about(Failure.Kind.CONFLICT, "account", "account exists")
-        : Failure.wrap(t, Failure.Kind.SQL_UNAVAILABLE)));
+      .recover(t -> duplicate(t) ? Future.failedFuture(Failure.about(Failure.Kind.CONFLICT, "account", "account exists"))
+        : Failure.sql(t));
   }
 
   public Future<Optional<Account>> find(String id) {

@@ -1,5 +1,6 @@
 package io.mmfile.files;
 
+import io.mmfile.platform.DataVolume;
 import io.mmfile.platform.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,6 +23,10 @@ import java.util.Optional;
  * blob is written to {@code <root>/<xy>/<fileId>.part} and renamed into place on commit, so a reader
  * never sees half a file.
  *
+ * <p>While the data volume is under its free-space floor ({@link DataVolume}) writers refuse to write,
+ * and a write the volume cannot take (a full disk) fails the upload; both are store failures, named
+ * with the store and the free space left.
+ *
  * <p>Writers do blocking file I/O: they are driven only by {@link StorageVerticle}, a worker verticle.
  * Reads and deletes are asynchronous and safe on an event loop.
  */
@@ -30,10 +35,12 @@ public final class DiskBlobStore implements BlobStore {
 
   private final Vertx vertx;
   private final Path root;
+  private final DataVolume volume;
 
-  public DiskBlobStore(Vertx vertx, Path root) {
+  public DiskBlobStore(Vertx vertx, Path root, DataVolume volume) {
     this.vertx = vertx;
     this.root = root.toAbsolutePath();
+    this.volume = volume;
     try {
       for (int i = 0; i < 256; i++) {
         Files.createDirectories(this.root.resolve(String.format("%02x", i)));
@@ -80,6 +87,15 @@ public final class DiskBlobStore implements BlobStore {
         : Future.failedFuture(Failure.wrap(t, Failure.Kind.STORE_FAILED)));
   }
 
+  /** Read now, not at the volume's last check: for the message of a write that failed. */
+  private long usableSpace() {
+    try {
+      return Files.getFileStore(root).getUsableSpace();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   /** Partial files of a previous run (a crash or a kill -9) are never committed: drop them. */
   private void removeLeftovers() {
     for (int i = 0; i < 256; i++) {
@@ -107,6 +123,10 @@ public final class DiskBlobStore implements BlobStore {
 
     @Override
     public Future<Void> write(Buffer chunk) {
+      if (!volume.writable()) {
+        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED,
+          "durable store " + root + " refuses writes: " + volume.describe()));
+      }
       try {
         ByteBuffer bytes = ByteBuffer.wrap(chunk.getBytes());
         FileChannel ch = channel();
@@ -115,7 +135,8 @@ public final class DiskBlobStore implements BlobStore {
         }
         return Future.succeededFuture();
       } catch (IOException e) {
-        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "write " + part + ": " + e.getMessage(), e));
+        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "durable store " + root + ": write " + part
+          + " failed: " + e.getMessage() + " (" + usableSpace() + " bytes free)", e));
       }
     }
 

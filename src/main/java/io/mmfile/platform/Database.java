@@ -20,6 +20,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The SQL store: MySQL/MariaDB through vertx-mysql-client when {@code database.url} is set, else an
@@ -40,18 +41,24 @@ public final class Database {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+  private static final int EMBEDDED_CONNECTION_LIFETIME_SECONDS = 10;
 
   private final MmfileConfig config;
   private final String jdbcUrl;
   private final String user;
   private String password;
+  /** Embedded only: one connection held open for the node's life, see {@link #migrate()}. */
+  private Connection anchor;
 
   public Database(MmfileConfig config) {
     this.config = config;
     if (config.embeddedDatabase()) {
       Path file = config.dataDir().toAbsolutePath().resolve("db").resolve("mmfile");
       String autoServer = embeddedServerIsLoopbackOnly() ? ";AUTO_SERVER=TRUE" : "";
-      this.jdbcUrl = "jdbc:h2:file:" + file + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE" + autoServer;
+      // WRITE_DELAY=0: every commit is written to the database file before it returns (H2's default,
+      // 500 ms, keeps commits in memory for a background writer: a kill -9 lost them, and a full disk
+      // failed only that writer, silently). A write that cannot reach the file now fails its statement.
+      this.jdbcUrl = "jdbc:h2:file:" + file + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0" + autoServer;
       this.user = "sa";
       this.password = null;
     } else {
@@ -94,6 +101,27 @@ public final class Database {
       .locations("classpath:db/migration")
       .load()
       .migrate();
+    if (config.embeddedDatabase() && anchor == null) {
+      // H2 closes a database when its last connection closes; the pool below retires its connections
+      // now and then, so this one keeps the database open between them.
+      try {
+        anchor = DriverManager.getConnection(jdbcUrl, user, password);
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot open " + description() + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Releases what {@link #migrate()} holds (blocking; run on a worker). The pool closes with Vert.x. */
+  public void close() {
+    if (anchor != null) {
+      try {
+        anchor.close();
+      } catch (SQLException ignored) {
+        // the database closes with its last connection either way
+      }
+      anchor = null;
+    }
   }
 
   /** Opens the connection pool the rest of the node shares; after {@link #migrate()}. */
@@ -103,6 +131,11 @@ public final class Database {
       .setMaxWaitQueueSize(config.databaseMaxWaitQueue() == 0 ? -1 : config.databaseMaxWaitQueue())
       .setName("mmfile-sql");
     if (config.embeddedDatabase()) {
+      // When a commit cannot be written (a full disk), H2 closes the database and every connection
+      // to it answers "database closed" for good, while the pool keeps lending them. Retiring
+      // connections after a while lets the node write again, through a reopened database, once the
+      // disk has room; until then every write fails loudly.
+      poolOptions.setMaxLifetime(EMBEDDED_CONNECTION_LIFETIME_SECONDS).setMaxLifetimeUnit(TimeUnit.SECONDS);
       JdbcDataSource dataSource = new JdbcDataSource();
       dataSource.setURL(jdbcUrl);
       dataSource.setUser(user);

@@ -1,6 +1,10 @@
 package io.mmfile.platform;
 
 import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A domain failure: the closed set of ways a capability can fail. Each wire dialect maps a
@@ -106,9 +110,43 @@ public final class Failure extends RuntimeException {
     return t instanceof Failure f ? f : of(kind, kind + ": " + t.getMessage(), t);
   }
 
-  /** For {@code recover}: an SQL client error becomes {@link Kind#SQL_UNAVAILABLE}. */
+  /**
+   * For {@code recover}: an SQL client error becomes {@link Kind#SQL_UNAVAILABLE}, and is logged (at
+   * most one line a second, with the number of failures since the last line): a write that did not
+   * reach the database must not go unnoticed in the log.
+   */
   public static <T> Future<T> sql(Throwable t) {
-    return Future.failedFuture(wrap(t, Kind.SQL_UNAVAILABLE));
+    Failure failure = wrap(t, Kind.SQL_UNAVAILABLE);
+    if (failure.kind() == Kind.SQL_UNAVAILABLE) {
+      SQL_LOG.warn(failure);
+    }
+    return Future.failedFuture(failure);
+  }
+
+  private static final ThrottledLog SQL_LOG = new ThrottledLog(LoggerFactory.getLogger(Failure.class), 1000);
+
+  /** WARN lines about one kind of failure, at most one per interval; the others are counted. */
+  private static final class ThrottledLog {
+    private final Logger log;
+    private final long intervalMs;
+    private final AtomicLong nextMs = new AtomicLong();
+    private final AtomicLong suppressed = new AtomicLong();
+
+    ThrottledLog(Logger log, long intervalMs) {
+      this.log = log;
+      this.intervalMs = intervalMs;
+    }
+
+    void warn(Failure failure) {
+      long now = System.currentTimeMillis();
+      long next = nextMs.get();
+      if (now >= next && nextMs.compareAndSet(next, now + intervalMs)) {
+        long more = suppressed.getAndSet(0);
+        log.warn("SQL store failed: {}{}", failure.getMessage(), more == 0 ? "" : " (and " + more + " more since the last line)");
+      } else {
+        suppressed.incrementAndGet();
+      }
+    }
   }
 
   /** For {@code recover}: a Redis client error becomes {@link Kind#REDIS_UNAVAILABLE}. */

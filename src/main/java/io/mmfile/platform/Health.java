@@ -1,6 +1,7 @@
 package io.mmfile.platform;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
@@ -12,18 +13,21 @@ import io.vertx.sqlclient.Pool;
 
 /**
  * {@code /health/live}: the process serves HTTP. {@code /health/ready}: the SQL store and, when
- * configured, Redis answer; a load balancer takes a node out of rotation while they do not.
+ * configured, Redis answer, and the data volume has more free space than its floor
+ * ({@link DataVolume}); a load balancer takes a node out of rotation while they do not.
  */
 public final class Health {
   private static final long TIMEOUT_MS = 2000;
 
   private final Pool pool;
   private final Redis redis;
+  private final DataVolume volume;
 
   /** {@code redis} is null when the node runs without Redis. */
-  public Health(Pool pool, Redis redis) {
+  public Health(Pool pool, Redis redis, DataVolume volume) {
     this.pool = pool;
     this.redis = redis;
+    this.volume = volume;
   }
 
   public void mount(Router router, Vertx vertx) {
@@ -38,6 +42,10 @@ public final class Health {
         .onSuccess(r -> promise.complete(Status.OK()))
         .onFailure(t -> promise.complete(Status.KO())));
     }
+    ready.register("disk", promise -> {
+      JsonObject data = new JsonObject().put("freeBytes", volume.freeBytes()).put("minFreeBytes", volume.minFreeBytes());
+      promise.complete(volume.writable() ? Status.OK(data) : Status.KO(data));
+    });
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
   }
 }

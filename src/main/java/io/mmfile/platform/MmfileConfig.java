@@ -72,9 +72,12 @@ public record MmfileConfig(
     }
   }
 
-  /** The storage verticles and the stores they write to. */
+  /**
+   * The storage verticles and the stores they write to; {@code minFreeBytes} is the free space of the
+   * data volume under which uploads are refused and the node is not ready (0: no floor).
+   */
   public record Storage(int instances, long memoryCacheMaxBytes, int sweepIntervalSeconds, int recordCacheSize,
-                        int recordCacheMinutes) {
+                        int recordCacheMinutes, long minFreeBytes) {
   }
 
   /**
@@ -126,7 +129,8 @@ public record MmfileConfig(
       r.longValue("storage.memory-cache-max-bytes", 0, Long.MAX_VALUE),
       r.integer("storage.sweep-interval-seconds", 1, 86400),
       r.integer("storage.record-cache-size", 1, 100_000_000),
-      r.integer("storage.record-cache-minutes", 1, 7 * 24 * 60));
+      r.integer("storage.record-cache-minutes", 1, 7 * 24 * 60),
+      r.longValue("storage.min-free-bytes", 0, Long.MAX_VALUE));
     long maxBytes = r.longValue("upload.max-bytes", 1, 1L << 40);
     int maxConcurrent = maxConcurrentUploads(r.integer("upload.max-concurrent", 0, 1_000_000));
     int perAppKey = r.integer("upload.max-concurrent-per-app-key", 0, 1_000_000);
