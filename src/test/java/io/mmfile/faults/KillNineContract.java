@@ -5,9 +5,8 @@ import io.mmfile.support.Backend;
 import io.mmfile.support.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static io.mmfile.support.TestServer.await;
@@ -34,26 +34,26 @@ abstract class KillNineContract {
   /** Share of uploads sent to the durable store (the embedded cache store lives in the process). */
   abstract double durableShare();
 
-  String id;
-  Path dir;
-  ChildNode node;
+  /** Rounds per run: 1 in the suite; {@code -Dfaults.kill.rounds=10} for the ten-in-a-row check. */
+  static final int ROUNDS = Integer.getInteger("faults.kill.rounds", 1);
 
-  @BeforeEach
-  void startNode() throws Exception {
-    id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    dir = Files.createTempDirectory("mmfile-kill-");
-    node = new ChildNode(dir, TestServer.freePort(), FaultNodes.config(backend(), id));
+  @TestFactory
+  Stream<DynamicTest> everyAcknowledgedUploadSurvivesKillNineByteForByte() {
+    return IntStream.rangeClosed(1, ROUNDS).mapToObj(round -> DynamicTest.dynamicTest("round " + round, this::round));
   }
 
-  @AfterEach
-  void stopNode() throws Exception {
-    node.close();
-    FaultNodes.cleanUp(backend(), id);
-    TestServer.deleteTree(dir);
+  private void round() throws Exception {
+    String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    Path dir = Files.createTempDirectory("mmfile-kill-");
+    try (ChildNode node = new ChildNode(dir, TestServer.freePort(), FaultNodes.config(backend(), id))) {
+      killAndRestart(node);
+    } finally {
+      FaultNodes.cleanUp(backend(), id);
+      TestServer.deleteTree(dir);
+    }
   }
 
-  @Test
-  void everyAcknowledgedUploadSurvivesKillNineByteForByte() throws Exception {
+  private void killAndRestart(ChildNode node) throws Exception {
     AppKey app = node.createAppKey();
     node.start();
     List<UploadLoad.Acked> acked;
@@ -80,6 +80,8 @@ abstract class KillNineContract {
         }
       }
       assertThat(lost).as("acknowledged before the kill, of %d; node log:%n%s", acked.size(), node.log()).isEmpty();
+      System.err.printf("kill -9 on %s: %d uploads acknowledged before the kill, all read back whole%n", backend(),
+        acked.size());
     }
     List<Path> stored;
     try (Stream<Path> walk = Files.walk(node.dataDir().resolve("files"))) {
