@@ -24,6 +24,7 @@ final class FaultNodes {
     config.put("http.instances", 2);
     config.put("storage.instances", 4);
     config.put("shutdown.grace-seconds", 1);
+    config.put("sms.allow-log-sender", true);
     if (backend == Backend.MARIADB_REDIS) {
       String auth = TestServer.MYSQL_PASSWORD.isEmpty() ? TestServer.MYSQL_USER
         : TestServer.MYSQL_USER + ":" + TestServer.MYSQL_PASSWORD;
