@@ -41,7 +41,7 @@ class ServerOperationsIT {
       JsonObject body = ready.bodyAsJsonObject();
       assertThat(body.getString("outcome")).isEqualTo("UP");
       assertThat(body.getJsonArray("checks").stream().map(c -> ((JsonObject) c).getString("id")))
-        .containsExactlyInAnyOrder("sql", "redis");
+        .containsExactlyInAnyOrder("sql", "redis", "disk");
     }
   }
 
