@@ -267,10 +267,18 @@ public final class TestServer implements AutoCloseable {
     if (!Files.isDirectory(root)) {
       return List.of();
     }
-    try (Stream<Path> walk = Files.walk(root)) {
-      return walk.filter(Files::isRegularFile).filter(keep).toList();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    // The server creates and deletes staging files while the tree is walked: a file gone between
+    // being listed and being looked at makes the walk fail, so walk again.
+    for (int attempt = 0; ; attempt++) {
+      try (Stream<Path> walk = Files.walk(root)) {
+        return walk.filter(Files::isRegularFile).filter(keep).toList();
+      } catch (java.io.UncheckedIOException e) {
+        if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 10) {
+          throw e;
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 
