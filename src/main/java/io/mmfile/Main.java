@@ -2,6 +2,7 @@ package io.mmfile;
 
 import io.mmfile.auth.AppKey;
 import io.mmfile.auth.AppKeyRepository;
+import io.mmfile.files.volume.VolumeVerifier;
 import io.mmfile.platform.ConfigException;
 import io.mmfile.platform.ConfigLoader;
 import io.mmfile.platform.Database;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,10 +33,12 @@ import java.util.function.BiFunction;
 
 /**
  * The command line: {@code mmfile} serves; {@code mmfile appkey …} manages app keys; {@code mmfile health}
- * asks a running node whether it is ready (for container health checks).
+ * asks a running node whether it is ready (for container health checks); {@code mmfile store verify}
+ * checks the volume store.
  */
 @Command(name = "mmfile", mixinStandardHelpOptions = true, version = "mmfile 0.1",
-  description = "Reactive file-and-account server.", subcommands = {Main.AppKeyCommand.class, HealthCommand.class})
+  description = "Reactive file-and-account server.",
+  subcommands = {Main.AppKeyCommand.class, HealthCommand.class, Main.StoreCommand.class})
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -117,6 +121,39 @@ public final class Main implements Callable<Integer> {
       cause = cause.getCause();
     }
     return cause;
+  }
+
+  /** {@code mmfile store verify}: reads the volume store under data.dir and reports what it holds. */
+  @Command(name = "store", mixinStandardHelpOptions = true, description = "Check the durable store.")
+  static final class StoreCommand {
+    @CommandLine.ParentCommand
+    Main parent;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Command(name = "verify", description = "Scan the volumes and their index logs under data.dir/volumes: "
+      + "files, live bytes, garbage, damaged records. Exits 1 when a record is damaged, 2 when the store "
+      + "cannot be read.")
+    int verify() {
+      PrintWriter out = spec.commandLine().getOut();
+      Vertx vertx = Vertx.vertx();
+      try {
+        MmfileConfig config = loadConfig(vertx, parent.configFile);
+        VolumeVerifier.Report report = VolumeVerifier.verify(config.dataDir().resolve("volumes"));
+        out.print(report.render());
+        out.flush();
+        return report.clean() ? 0 : 1;
+      } catch (ConfigException e) {
+        System.err.println("mmfile: " + e.getMessage());
+        return 2;
+      } catch (IOException | RuntimeException e) {
+        System.err.println("mmfile: cannot verify the store: " + e.getMessage());
+        return 2;
+      } finally {
+        vertx.close();
+      }
+    }
   }
 
   /** {@code mmfile appkey …}: works against the same database as the server, also while it runs. */

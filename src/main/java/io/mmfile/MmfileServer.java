@@ -34,6 +34,7 @@ import io.mmfile.files.StorageProtocol;
 import io.mmfile.files.StorageVerticle;
 import io.mmfile.files.UploadExchange;
 import io.mmfile.files.UploadGate;
+import io.mmfile.files.volume.VolumeBlobStore;
 import io.mmfile.platform.ClientAddress;
 import io.mmfile.platform.DataVolume;
 import io.mmfile.platform.Database;
@@ -111,7 +112,7 @@ public final class MmfileServer {
       .compose(v -> volume.start())
       // Reading the key and preparing the store's directories touch the disk: not on the event loop.
       .compose(v -> vertx.executeBlocking(() -> new DiskReady(SigningKeys.load(config.auth(), config.dataDir()),
-        NodeSecret.load(config.auth(), config.dataDir()), new DiskBlobStore(vertx, config.dataDir().resolve("files"), volume)),
+        NodeSecret.load(config.auth(), config.dataDir()), durableStore()),
         false))
       .compose(ready -> {
         SigningKeys keys = ready.keys();
@@ -207,7 +208,17 @@ public final class MmfileServer {
   }
 
   /** What start-up prepares on a worker thread. */
-  private record DiskReady(SigningKeys keys, NodeSecret secret, DiskBlobStore durable) {
+  private record DiskReady(SigningKeys keys, NodeSecret secret, BlobStore durable) {
+  }
+
+  /** The durable store {@code storage.durable} names; blocking (creates directories, rebuilds the volume index). */
+  private BlobStore durableStore() {
+    if (config.storage().durable() == MmfileConfig.Durable.VOLUME) {
+      return VolumeBlobStore.open(vertx, config.dataDir().resolve("volumes"), config.storage().volumes(),
+          config.storage().fsync(), config.storage().fsyncWindowMs())
+        .maintainEvery(config.storage().sweepIntervalSeconds() * 1000L);
+    }
+    return new DiskBlobStore(vertx, config.dataDir().resolve("files"), volume);
   }
 
   private KeyValueStore memoryKeyValueStore() {
@@ -234,6 +245,12 @@ public final class MmfileServer {
     Promise<Void> stopped = Promise.promise();
     undeploy(httpDeployment)
       .eventually(() -> undeploy(storageDeployment))
+      // The durable store's last fsync and closes block: on a worker, once no storage verticle writes.
+      .eventually(() -> stores == null ? Future.succeededFuture()
+        : vertx.executeBlocking(() -> {
+          stores.durable().close();
+          return null;
+        }, false))
       .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
       .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
       // Not chained with eventually: a future of a context would complete on an event loop that

@@ -3,7 +3,11 @@ package io.mmfile.files;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /** Where file bytes live. A blob becomes visible only when its writer commits. */
@@ -18,8 +22,16 @@ public interface BlobStore {
   /** Removes a committed blob; succeeds when it is already gone. */
   Future<Void> delete(String fileId);
 
+  /** Releases files and threads at shutdown, after the storage verticles have stopped. */
+  default void close() {
+  }
+
   /** Writes one blob in order. Each call completes before the next one is made. */
   interface BlobWriter {
+    /**
+     * Writes the next bytes. A store may keep {@code chunk} itself (not a copy) until the commit or abort,
+     * so the caller must not change or reuse it once it is handed over.
+     */
     Future<Void> write(Buffer chunk);
 
     /** Makes the blob visible, living {@code ttlMs} milliseconds (0: forever). */
@@ -46,8 +58,31 @@ public interface BlobStore {
   sealed interface BlobContent permits OnDisk, InMemory {
   }
 
-  /** A whole file on disk; the reader applies offset and length. */
-  record OnDisk(Path path) implements BlobContent {
+  /**
+   * A file on disk: a file of its own ({@code base} 0, {@code length} -1), or {@code length} bytes from
+   * {@code base} inside a larger file (a record in a volume). The reader applies offset and length from
+   * {@code base}.
+   */
+  record OnDisk(Path path, long base, long length) implements BlobContent {
+    public OnDisk(Path path) {
+      this(path, 0, -1);
+    }
+
+    public boolean wholeFile() {
+      return base == 0 && length < 0;
+    }
+
+    /** The first {@code count} bytes, read into memory (small files only: tests, an image to resize). */
+    public byte[] read(long count) throws IOException {
+      try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+        long n = count >= 0 ? count : channel.size() - base;
+        ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(n));
+        while (bytes.hasRemaining() && channel.read(bytes, base + bytes.position()) > 0) {
+          // keep reading until the file's bytes are in
+        }
+        return bytes.array();
+      }
+    }
   }
 
   /** The requested range, already cut. */

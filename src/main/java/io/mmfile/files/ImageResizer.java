@@ -111,7 +111,7 @@ public final class ImageResizer {
       if (outputPixels(declared[0], declared[1], resize) > maxPixels) {
         throw Failure.of(Failure.Kind.FORBIDDEN, "variant " + resize + " would exceed the pixel limit");
       }
-      Thumbnails.Builder<?> builder = source instanceof BlobStore.OnDisk disk
+      Thumbnails.Builder<?> builder = source instanceof BlobStore.OnDisk disk && disk.wholeFile()
         ? Thumbnails.of(disk.path().toFile())
         : Thumbnails.of(stream(source));
       switch (resize.mode()) {
@@ -138,7 +138,7 @@ public final class ImageResizer {
 
   /** Width and height from the header, without decoding pixels. */
   static int[] declaredSize(BlobStore.BlobContent source) throws IOException {
-    try (ImageInputStream in = source instanceof BlobStore.OnDisk disk
+    try (ImageInputStream in = source instanceof BlobStore.OnDisk disk && disk.wholeFile()
       ? ImageIO.createImageInputStream(existing(disk.path().toFile()))
       : ImageIO.createImageInputStream(stream(source))) {
       Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
@@ -177,7 +177,10 @@ public final class ImageResizer {
     return file;
   }
 
-  private static InputStream stream(BlobStore.BlobContent source) {
+  private static InputStream stream(BlobStore.BlobContent source) throws IOException {
+    if (source instanceof BlobStore.OnDisk disk) {
+      return new ByteArrayInputStream(disk.read(disk.length())); // a record inside a volume
+    }
     return new ByteArrayInputStream(((BlobStore.InMemory) source).bytes().getBytes());
   }
 

@@ -77,7 +77,8 @@ public record MmfileConfig(
    * data volume under which uploads are refused and the node is not ready (0: no floor).
    */
   public record Storage(int instances, long memoryCacheMaxBytes, int sweepIntervalSeconds, int recordCacheSize,
-                        int recordCacheMinutes, long minFreeBytes) {
+                        int recordCacheMinutes, long minFreeBytes, Durable durable, Fsync fsync, int fsyncWindowMs,
+                        Volumes volumes) {
   }
 
   /**
@@ -86,6 +87,21 @@ public record MmfileConfig(
    */
   public record Scaling(int threads, int maxQueued, long maxPixels, int cacheTtlSeconds, long maxCachedBytes,
                         int jpegQuality) {
+  }
+
+  /** The durable store: one file per upload ({@code disk}) or append-only volume files ({@code volume}). */
+  public enum Durable { DISK, VOLUME }
+
+  /** When an upload to the volume store is acknowledged: after its write ({@code none}) or after an fsync. */
+  public enum Fsync { NONE, GROUP }
+
+  /**
+   * The volume store: volume size, writable volumes per expiry class, bytes of an upload held in memory
+   * before it spills to a staging file, garbage share that triggers compaction, width of the expiry
+   * buckets, and how long a dropped volume's files stay for reads that already looked it up.
+   */
+  public record Volumes(long maxBytes, int writable, long memoryStageBytes, int garbageThresholdPercent,
+                        int expiryBucketSeconds, int retireGraceSeconds) {
   }
 
   /**
@@ -124,13 +140,25 @@ public record MmfileConfig(
       new Cors(origins("http.cors.allowed-origins", r.list("http.cors.allowed-origins")),
         r.integer("http.cors.max-age-seconds", 0, 86400)),
       r.integer("http.cache-store-max-age-seconds", 0, 365 * 86400));
+    int storageInstances = r.integer("storage.instances", 1, 256);
+    int writableVolumes = r.integer("storage.volume.writable", 0, 256);
     Storage storage = new Storage(
-      r.integer("storage.instances", 1, 256),
+      storageInstances,
       r.longValue("storage.memory-cache-max-bytes", 0, Long.MAX_VALUE),
       r.integer("storage.sweep-interval-seconds", 1, 86400),
       r.integer("storage.record-cache-size", 1, 100_000_000),
       r.integer("storage.record-cache-minutes", 1, 7 * 24 * 60),
-      r.longValue("storage.min-free-bytes", 0, Long.MAX_VALUE));
+      r.longValue("storage.min-free-bytes", 0, Long.MAX_VALUE),
+      r.choice("storage.durable", Durable.class),
+      r.choice("storage.fsync", Fsync.class),
+      r.integer("storage.fsync-window-ms", 0, 1000),
+      new Volumes(
+        r.longValue("storage.volume.max-bytes", 1L << 20, 1L << 40),
+        writableVolumes == 0 ? storageInstances : writableVolumes,
+        r.longValue("storage.volume.memory-stage-bytes", 0, 64L << 20),
+        r.integer("storage.volume.garbage-threshold-percent", 1, 100),
+        r.integer("storage.volume.expiry-bucket-seconds", 1, 30 * 86400),
+        r.integer("storage.volume.retire-grace-seconds", 0, 86400)));
     long maxBytes = r.longValue("upload.max-bytes", 1, 1L << 40);
     int maxConcurrent = maxConcurrentUploads(r.integer("upload.max-concurrent", 0, 1_000_000));
     int perAppKey = r.integer("upload.max-concurrent-per-app-key", 0, 1_000_000);
@@ -399,6 +427,21 @@ public record MmfileConfig(
         return Boolean.parseBoolean(text);
       }
       throw new ConfigException(key, "must be true or false, got '" + v + "'");
+    }
+
+    /** One of the constants of {@code type}, written in lower case ({@code disk}, {@code group}). */
+    <E extends Enum<E>> E choice(String key, Class<E> type) {
+      String text = string(key).trim();
+      for (E constant : type.getEnumConstants()) {
+        if (constant.name().equalsIgnoreCase(text)) {
+          return constant;
+        }
+      }
+      List<String> names = new ArrayList<>();
+      for (E constant : type.getEnumConstants()) {
+        names.add(constant.name().toLowerCase(Locale.ROOT));
+      }
+      throw new ConfigException(key, "must be " + String.join(" or ", names) + ", got '" + text + "'");
     }
 
     int integer(String key, int min, int max) {

@@ -2,6 +2,7 @@ package io.mmfile.support;
 
 import io.mmfile.MmfileServer;
 import io.mmfile.auth.AppKey;
+import io.mmfile.files.volume.VolumeBlobStore;
 import io.mmfile.platform.ConfigLoader;
 import io.mmfile.platform.MmfileConfig;
 import io.vertx.core.Future;
@@ -159,14 +160,22 @@ public final class TestServer implements AutoCloseable {
     return await(server.appKeys().create("test"));
   }
 
-  /** Files committed to the durable store's directory tree (temporary parts excluded). */
+  /**
+   * Files committed to the durable store's directory tree (temporary parts excluded); with the volume
+   * store, which keeps no file per upload, one path per live file, named by its id.
+   */
   public List<Path> durableFiles() {
+    if (server.stores().durable() instanceof VolumeBlobStore volumes) {
+      return volumes.fileIds().stream().map(Path::of).toList();
+    }
     return listFiles(dataDir.resolve("files"), p -> !p.getFileName().toString().endsWith(".part"));
   }
 
-  /** Partial files still waiting in the durable store's staging directory. */
+  /** Partial files still waiting in the durable store's staging directory (either store's). */
   public List<Path> stagedParts() {
-    return listFiles(dataDir.resolve("files"), p -> p.getFileName().toString().endsWith(".part"));
+    List<Path> parts = new ArrayList<>(listFiles(dataDir.resolve("files"), p -> p.getFileName().toString().endsWith(".part")));
+    parts.addAll(listFiles(dataDir.resolve("volumes").resolve("staging"), p -> true));
+    return parts;
   }
 
   /** Number of file records in SQL. */

@@ -226,7 +226,7 @@ public final class GainImageHandler implements Handler<RoutingContext> {
         return;
       }
       if (bytes instanceof BlobStore.OnDisk disk) {
-        response.sendFile(disk.path().toString(), from, count).onFailure(t -> {
+        response.sendFile(disk.path().toString(), disk.base() + from, count).onFailure(t -> {
           if (!response.headWritten()) {
             // The record outlived its file (removed behind our back, or a sweep in progress).
             stores.recordCache().forget(record.fileId());
