@@ -383,13 +383,17 @@ abstract class UploadExchangeContract {
       }
     }
 
-    /** An upload that sends its head and part of its body, then holds its place. */
+    /**
+     * An upload that sends its head and part of its body, then holds its place. It sends more than one
+     * event-bus chunk, so its staging file exists at once rather than at the next periodic flush of a
+     * trickling upload (a quarter of the idle timeout), which a busy machine can push past the wait.
+     */
     RawHttp hold(AppKey appKey) {
-      Multipart form = client.form(appKey, Images.pngOfSize(64 * 1024, 50), Map.of());
+      Multipart form = client.form(appKey, Images.pngOfSize(256 * 1024, 50), Map.of());
       Buffer body = form.body();
       RawHttp http = new RawHttp(client.vertx(), capped.port());
       http.write(RawHttp.head(SAVE, form.contentType(), body.length(), "appKey: " + appKey.appKey()))
-        .write(body.getBuffer(0, 1024));
+        .write(body.getBuffer(0, 128 * 1024));
       return http;
     }
 
