@@ -1,16 +1,20 @@
 package io.mmfile;
 
 import io.mmfile.auth.AppKey;
+import io.mmfile.auth.AppKeyChanges;
 import io.mmfile.auth.AppKeyRepository;
 import io.mmfile.files.volume.VolumeVerifier;
 import io.mmfile.platform.ConfigException;
 import io.mmfile.platform.ConfigLoader;
 import io.mmfile.platform.Database;
+import io.mmfile.platform.KeyValueStores;
 import io.mmfile.platform.MmfileConfig;
+import io.mmfile.platform.RedisChannel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +27,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -234,10 +239,15 @@ public final class Main implements Callable<Integer> {
         Database database = new Database(config);
         database.migrate();
         Pool pool = database.openPool(vertx);
+        // With Redis, the nodes hear of a change at once (else when their cached copy expires).
+        Redis redis = config.redisUrl().isPresent() ? KeyValueStores.redis(vertx, config) : null;
+        AppKeyChanges changes = redis == null ? AppKeyChanges.local()
+          : AppKeyChanges.redis(new RedisChannel(vertx, redis, AppKeyChanges.channelName(config.redisKeyPrefix())));
         String output;
         try {
-          output = action.apply(new AppKeyRepository(pool), config)
+          output = action.apply(new AppKeyRepository(pool, Clock.systemUTC(), changes), config)
             .eventually(pool::close)
+            .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
             .toCompletionStage().toCompletableFuture().join();
         } finally {
           database.close();

@@ -9,6 +9,7 @@ import io.mmfile.api.daoke.UserBindMobileHandler;
 import io.mmfile.api.srv.SrvRoutes;
 import io.mmfile.api.weidu.WeiduRoutes;
 import io.mmfile.auth.AppKeyCache;
+import io.mmfile.auth.AppKeyChanges;
 import io.mmfile.auth.AppKeyRepository;
 import io.mmfile.auth.AuthorizationCodes;
 import io.mmfile.auth.LoginThrottle;
@@ -46,6 +47,7 @@ import io.mmfile.platform.KeyValueStores;
 import io.mmfile.platform.MemoryKeyValueStore;
 import io.mmfile.platform.MmfileConfig;
 import io.mmfile.platform.RedactedUrl;
+import io.mmfile.platform.RedisChannel;
 import io.mmfile.platform.RedisKeyValueStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -80,6 +82,7 @@ public final class MmfileServer {
   private Redis redis;
   private FileStores stores;
   private AppKeyRepository appKeys;
+  private AppKeyChanges appKeyChanges;
   private AccountService accounts;
   private KeyValueStore kv;
   private NodeSecret secret;
@@ -118,7 +121,10 @@ public final class MmfileServer {
         SigningKeys keys = ready.keys();
         pool = database.openPool(vertx);
         redis = config.redisUrl().isPresent() ? KeyValueStores.redis(vertx, config) : null;
-        appKeys = new AppKeyRepository(pool, clock);
+        appKeyChanges = redis != null
+          ? AppKeyChanges.redis(new RedisChannel(vertx, redis, AppKeyChanges.channelName(config.redisKeyPrefix())))
+          : AppKeyChanges.local();
+        appKeys = new AppKeyRepository(pool, clock, appKeyChanges);
         FileRecordRepository records = new FileRecordRepository(pool);
         BlobStore durable = ready.durable();
         FileRecordCache recordCache = new FileRecordCache(records, config.storage().recordCacheSize(),
@@ -151,6 +157,7 @@ public final class MmfileServer {
         sweepTimer = vertx.setPeriodic(config.storage().sweepIntervalSeconds() * 1000L, id -> expiry.sweep());
         UploadGate gate = new UploadGate(config.upload());
         AppKeyCache appKeyCache = new AppKeyCache(appKeys, config.appKeys(), clock);
+        appKeyChanges.onChange(appKeyCache::forget).onMissedChanges(appKeyCache::forgetAll).listen();
         FileUrls urls = new FileUrls(config.http().publicBaseUrl());
         ClientAddress clientAddress = new ClientAddress(config.http().trustedProxies());
         FileIntake intake = new FileIntake(vertx.eventBus(), config.upload());
@@ -252,6 +259,7 @@ public final class MmfileServer {
           return null;
         }, false))
       .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
+      .eventually(() -> appKeyChanges == null ? Future.succeededFuture() : appKeyChanges.close())
       .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
       // Not chained with eventually: a future of a context would complete on an event loop that
       // closing Vert.x has already terminated.
@@ -272,6 +280,11 @@ public final class MmfileServer {
 
   public MmfileConfig config() {
     return config;
+  }
+
+  /** How this node hears of app-key changes; tests ask whether it listens. */
+  public AppKeyChanges appKeyChanges() {
+    return appKeyChanges;
   }
 
   /** The node's app keys; for the command line and tests. */

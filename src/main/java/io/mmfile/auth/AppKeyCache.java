@@ -16,8 +16,9 @@ import java.util.function.Function;
 /**
  * Remembers app keys for {@code auth.app-key-cache-seconds} so that a signed upload does not cost a SQL
  * round trip: bounded to {@code auth.app-key-cache-max-entries}, and concurrent lookups of one key share a
- * single query. Disabling, deleting or rotating a key therefore takes effect within the cache time on
- * every node. Unknown keys are remembered too, so a flood of made-up keys costs one query per key.
+ * single query. A change to a key drops it at once ({@link #forget}, driven by {@link AppKeyChanges}); the
+ * cache time bounds how long a node that missed the notice (Redis away) keeps the old state. Unknown keys
+ * are remembered too, so a flood of made-up keys costs one query per key.
  */
 public final class AppKeyCache {
   /**
@@ -49,6 +50,19 @@ public final class AppKeyCache {
     java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
     logger.setLevel(java.util.logging.Level.SEVERE);
     return logger;
+  }
+
+  /**
+   * Drops what is remembered of {@code appKey}, a lookup in flight included (its answer, read before the
+   * change perhaps, is not kept), so the next request reads the key from the store.
+   */
+  public void forget(String appKey) {
+    cache.synchronous().invalidate(appKey);
+  }
+
+  /** Drops every key: after a time without change notices, any of them may have changed. */
+  public void forgetAll() {
+    cache.synchronous().invalidateAll();
   }
 
   /**

@@ -16,8 +16,9 @@ import java.util.Optional;
 
 /**
  * App keys in SQL, with their life cycle: create, disable, enable, rotate, delete. Lookups are per
- * request, so they go through {@link AppKeyCache}. Deleted keys keep a row (see the V5 migration) and are
- * invisible to every method but {@link #count()}.
+ * request, so they go through {@link AppKeyCache}; every committed change is announced through
+ * {@link AppKeyChanges}, so that the caches of all nodes drop the key. Deleted keys keep a row (see the
+ * V5 migration) and are invisible to every method but {@link #count()}.
  */
 public final class AppKeyRepository {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -26,14 +27,16 @@ public final class AppKeyRepository {
 
   private final Pool pool;
   private final Clock clock;
+  private final AppKeyChanges changes;
 
   public AppKeyRepository(Pool pool) {
-    this(pool, Clock.systemUTC());
+    this(pool, Clock.systemUTC(), AppKeyChanges.local());
   }
 
-  public AppKeyRepository(Pool pool, Clock clock) {
+  public AppKeyRepository(Pool pool, Clock clock, AppKeyChanges changes) {
     this.pool = pool;
     this.clock = clock;
+    this.changes = changes;
   }
 
   /** The key named {@code appKey}, enabled or not; empty when unknown or deleted. */
@@ -85,7 +88,8 @@ public final class AppKeyRepository {
     return pool.preparedQuery("UPDATE app_keys SET previous_secret = secret, previous_secret_until_ms = ?, secret = ?"
         + " WHERE app_key = ? AND deleted_ms IS NULL")
       .execute(Tuple.of(clock.millis() + overlap.toMillis(), randomSecret(), appKey))
-      .compose(result -> result.rowCount() == 0 ? Future.succeededFuture(Optional.<AppKey>empty()) : find(appKey))
+      .compose(result -> result.rowCount() == 0 ? Future.succeededFuture(Optional.<AppKey>empty())
+        : changes.announce(appKey).compose(v -> find(appKey)))
       .recover(Failure::sql);
   }
 
@@ -98,6 +102,7 @@ public final class AppKeyRepository {
         + " previous_secret_until_ms = NULL WHERE app_key = ? AND deleted_ms IS NULL")
       .execute(Tuple.of(clock.millis(), randomSecret(), appKey))
       .map(result -> result.rowCount() > 0)
+      .compose(found -> announced(appKey, found))
       .recover(Failure::sql);
   }
 
@@ -114,7 +119,13 @@ public final class AppKeyRepository {
       .compose(result -> result.rowCount() > 0 ? Future.succeededFuture(true)
         // MySQL counts changed rows only: enabling an enabled key reports 0 rows, so look again.
         : find(appKey).map(Optional::isPresent))
+      .compose(found -> announced(appKey, found))
       .recover(Failure::sql);
+  }
+
+  /** {@code found}, once the change to a key that exists has been announced. */
+  private Future<Boolean> announced(String appKey, boolean found) {
+    return found ? changes.announce(appKey).map(true) : Future.succeededFuture(false);
   }
 
   private static AppKey toAppKey(Row row) {

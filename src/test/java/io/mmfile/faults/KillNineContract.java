@@ -2,6 +2,7 @@ package io.mmfile.faults;
 
 import io.mmfile.auth.AppKey;
 import io.mmfile.support.Backend;
+import io.mmfile.support.ChildNode;
 import io.mmfile.support.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;

@@ -2,6 +2,7 @@ package io.mmfile.faults;
 
 import io.mmfile.auth.AppKey;
 import io.mmfile.support.Backend;
+import io.mmfile.support.PrivateService;
 import io.mmfile.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;

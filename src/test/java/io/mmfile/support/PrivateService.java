@@ -1,6 +1,5 @@
-package io.mmfile.faults;
+package io.mmfile.support;
 
-import io.mmfile.support.TestServer;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -14,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * A MariaDB or Redis server of the test's own (own data directory, own free port, own socket), which
  * the test may stop and start at will; the machine's shared servers are never touched.
  */
-final class PrivateService implements AutoCloseable {
+public final class PrivateService implements AutoCloseable {
   private final String name;
   private final Path dir;
   private final int port;
@@ -29,7 +28,7 @@ final class PrivateService implements AutoCloseable {
   }
 
   /** A fresh MariaDB: its own datadir made by mariadb-install-db, no grant tables (any user, no password). */
-  static PrivateService mariaDb() throws IOException, InterruptedException {
+  public static PrivateService mariaDb() throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("mmfile-mariadb-");
     Path data = dir.resolve("data");
     String user = System.getProperty("user.name");
@@ -43,19 +42,19 @@ final class PrivateService implements AutoCloseable {
   }
 
   /** A Redis without persistence. */
-  static PrivateService redis() throws IOException {
+  public static PrivateService redis() throws IOException {
     Path dir = Files.createTempDirectory("mmfile-redis-");
     int port = TestServer.freePort();
     return new PrivateService("redis-server", dir, port, List.of("redis-server", "--port", Integer.toString(port),
       "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no"));
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
   /** Starts the server; returns once it accepts connections. */
-  PrivateService start() throws IOException, InterruptedException {
+  public PrivateService start() throws IOException, InterruptedException {
     process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
       .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("output.log").toFile())).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -69,7 +68,7 @@ final class PrivateService implements AutoCloseable {
   }
 
   /** SIGTERM, and waits until the server is gone. */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);

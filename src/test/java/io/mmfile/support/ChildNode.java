@@ -1,4 +1,4 @@
-package io.mmfile.faults;
+package io.mmfile.support;
 
 import io.mmfile.auth.AppKey;
 import io.mmfile.auth.AppKeyRepository;
@@ -24,14 +24,14 @@ import static io.mmfile.support.TestServer.await;
  * An mmfile node in a child JVM ({@code java -cp <test classpath> io.mmfile.Main -c <file>}), so a test
  * can kill it with SIGKILL and start it again on the same data directory and database.
  */
-final class ChildNode implements AutoCloseable {
+public final class ChildNode implements AutoCloseable {
   private final Path dir;
   private final Path configFile;
   private final int port;
   private Process process;
 
   /** {@code config}: dotted keys, written as the node's YAML file; the port and data.dir are added. */
-  ChildNode(Path dir, int port, Map<String, Object> config) throws IOException {
+  public ChildNode(Path dir, int port, Map<String, Object> config) throws IOException {
     this.dir = dir;
     this.port = port;
     this.configFile = dir.resolve("mmfile.yaml");
@@ -55,16 +55,16 @@ final class ChildNode implements AutoCloseable {
     Files.writeString(configFile, nested.encodePrettily());
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  Path dataDir() {
+  public Path dataDir() {
     return dir.resolve("data");
   }
 
   /** Creates an app key in the node's database (migrating it first), from this JVM, before the node starts. */
-  AppKey createAppKey() {
+  public AppKey createAppKey() {
     Vertx vertx = Vertx.vertx();
     try {
       MmfileConfig config = await(new ConfigLoader(vertx, Map.of()).load(configFile.toString(), new JsonObject()));
@@ -83,7 +83,7 @@ final class ChildNode implements AutoCloseable {
   }
 
   /** Starts the node; returns once it answers /health/live. */
-  void start() throws IOException, InterruptedException {
+  public void start() throws IOException, InterruptedException {
     process = new ProcessBuilder(command())
       .directory(dir.toFile())
       .redirectErrorStream(true)
@@ -102,14 +102,14 @@ final class ChildNode implements AutoCloseable {
   }
 
   /** SIGKILL: no shutdown hook, no flush, nothing. */
-  void kill9() throws InterruptedException {
+  public void kill9() throws InterruptedException {
     process.destroyForcibly();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       throw new IllegalStateException("the node survived SIGKILL");
     }
   }
 
-  String log() {
+  public String log() {
     try {
       return Files.readString(dir.resolve("node.log"));
     } catch (IOException e) {
