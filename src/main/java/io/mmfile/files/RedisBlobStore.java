@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The cache store on Redis. Chunks are appended to {@code <prefix>tmp:<fileId>} as they arrive (never
+ * The cache store on Redis. Chunks are appended to a temporary key as they arrive (never
  * assembled in memory first); commit sets the time to live and renames the key into place in one
  * MULTI/EXEC, so readers never see a partial blob. The temporary key carries a safety expiry, so a node
  * that dies mid-upload leaves nothing behind for long.
@@ -31,8 +31,13 @@ public final class RedisBlobStore implements BlobStore {
     return prefix + "blob:" + fileId;
   }
 
-  private String tmpKeyOf(String fileId) {
-    return prefix + "tmp:" + fileId;
+  /**
+   * The temporary key hash-tags the final key's whole name ({@code <prefix>tmp:{<prefix>blob:<id>}}), so on
+   * a Redis Cluster both hash to the same slot, as the RENAME at commit requires, while the final key keeps
+   * the name it always had.
+   */
+  String tmpKeyOf(String fileId) {
+    return prefix + "tmp:{" + keyOf(fileId) + "}";
   }
 
   @Override

@@ -21,6 +21,7 @@ public record MmfileConfig(
   int databasePoolSize,
   int databaseMaxWaitQueue,
   Optional<URI> redisUrl,
+  RedisServers redisServers,
   int redisPoolSize,
   int redisMaxWaiting,
   String redisKeyPrefix,
@@ -39,6 +40,17 @@ public record MmfileConfig(
                      int loginLockMinutes, boolean requireAuthorizationCode, Optional<String> nodeSecret,
                      int registrationsPerAddressPerHour, int verifiedTokenCacheSize) {
   }
+
+  /**
+   * Where Redis is ({@code redis.mode}, {@code redis.url}, {@code redis.master-name}): one server; a Redis
+   * Cluster, {@code urls} being some of its nodes (the client learns the others and the slots from them);
+   * or a master watched by Sentinel, {@code urls} being sentinels. {@code urls} is empty without Redis.
+   */
+  public record RedisServers(RedisMode mode, List<URI> urls, String masterName) {
+  }
+
+  /** How Redis is deployed. */
+  public enum RedisMode { STANDALONE, CLUSTER, SENTINEL }
 
   /** App keys: how long a rotated secret stays valid, and how long and how many keys a node remembers. */
   public record AppKeys(int rotationOverlapMinutes, int cacheSeconds, int cacheMaxEntries) {
@@ -241,16 +253,21 @@ public record MmfileConfig(
         + " database.url says this is not a development node: set sms.sender: http (with sms.http-url), or"
         + " sms.allow-log-sender: true to keep logging codes");
     }
+    int redisPoolSize = r.integer("redis.pool-size", 1, 1024);
+    int redisMaxWaiting = r.integer("redis.max-waiting", 0, 1_000_000);
+    String redisKeyPrefix = r.string("redis.key-prefix");
+    RedisServers redis = redisServers(r, redisPoolSize, redisMaxWaiting, redisKeyPrefix);
     return new MmfileConfig(
       http,
       Path.of(r.string("data.dir")),
       r.optionalString("database.url").map(u -> uri("database.url", u, "mysql")),
       r.integer("database.pool-size", 1, 1024),
       r.integer("database.max-wait-queue", 0, 1_000_000),
-      r.optionalString("redis.url").map(u -> uri("redis.url", u, "redis", "rediss")),
-      r.integer("redis.pool-size", 1, 1024),
-      r.integer("redis.max-waiting", 0, 1_000_000),
-      r.string("redis.key-prefix"),
+      redis.urls().stream().findFirst(),
+      redis,
+      redisPoolSize,
+      redisMaxWaiting,
+      redisKeyPrefix,
       storage,
       upload,
       scaling,
@@ -261,6 +278,51 @@ public record MmfileConfig(
         r.integer("auth.app-key-rotation-overlap-minutes", 0, 366 * 24 * 60),
         r.integer("auth.app-key-cache-seconds", 0, 3600),
         r.integer("auth.app-key-cache-max-entries", 1, 10_000_000)));
+  }
+
+  private static RedisServers redisServers(Reader r, int poolSize, int maxWaiting, String keyPrefix) {
+    RedisMode mode = r.choice("redis.mode", RedisMode.class);
+    List<URI> urls = r.list("redis.url").stream().map(u -> uri("redis.url", u, "redis", "rediss")).toList();
+    String masterName = r.optionalString("redis.master-name").orElse("");
+    if (urls.isEmpty()) {
+      if (mode != RedisMode.STANDALONE) {
+        throw new ConfigException("redis.url", "must list the " + (mode == RedisMode.CLUSTER ? "cluster's nodes"
+          : "sentinels") + " when redis.mode is " + mode.name().toLowerCase(Locale.ROOT));
+      }
+      return new RedisServers(mode, urls, masterName);
+    }
+    switch (mode) {
+      case STANDALONE -> {
+        if (urls.size() > 1) {
+          throw new ConfigException("redis.url", "lists " + urls.size() + " servers: set redis.mode to cluster (they"
+            + " are nodes of a Redis Cluster) or sentinel (they are sentinels), or name one server");
+        }
+      }
+      case CLUSTER -> {
+        for (URI url : urls) {
+          String path = url.getPath() == null ? "" : url.getPath();
+          if (!path.isEmpty() && !path.equals("/") && !path.equals("/0")) {
+            throw new ConfigException("redis.url", "names database " + path.substring(1) + ", but a Redis Cluster has"
+              + " database 0 only: '" + RedactedUrl.of(url.toString()) + "'");
+          }
+        }
+        if (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
+          throw new ConfigException("redis.key-prefix", "must not contain { or } with redis.mode cluster: a hash tag"
+            + " in the prefix would put every key in one slot, on one node");
+        }
+        if (maxWaiting < poolSize) {
+          throw new ConfigException("redis.max-waiting", "must be at least redis.pool-size (" + poolSize
+            + ") with redis.mode cluster, got " + maxWaiting);
+        }
+      }
+      case SENTINEL -> {
+        if (masterName.isEmpty()) {
+          throw new ConfigException("redis.master-name", "is required with redis.mode sentinel (the name the"
+            + " sentinels know the master by)");
+        }
+      }
+    }
+    return new RedisServers(mode, urls, masterName);
   }
 
   /**

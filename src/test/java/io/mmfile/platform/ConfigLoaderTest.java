@@ -62,6 +62,38 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void redisMayBeAClusterOrSentinelsNamedBySeveralUrls() {
+    MmfileConfig cluster = load(Map.of("MMFILE_REDIS_MODE", "cluster",
+      "MMFILE_REDIS_URL", "redis://10.0.0.1:7000, redis://10.0.0.2:7000,redis://10.0.0.3:7000"));
+    assertThat(cluster.redisServers().mode()).isEqualTo(MmfileConfig.RedisMode.CLUSTER);
+    assertThat(cluster.redisServers().urls()).hasSize(3);
+    assertThat(cluster.redisUrl()).map(Object::toString).contains("redis://10.0.0.1:7000");
+
+    MmfileConfig sentinel = load(Map.of("MMFILE_REDIS_MODE", "sentinel", "MMFILE_REDIS_MASTER_NAME", "files",
+      "MMFILE_REDIS_URL", "redis://s1:26379,redis://s2:26379"));
+    assertThat(sentinel.redisServers().masterName()).isEqualTo("files");
+    assertThat(sentinel.redisServers().urls()).hasSize(2);
+  }
+
+  @Test
+  void aRedisSetupThatCannotWorkIsRefusedNamingItsKey() {
+    assertThatThrownBy(() -> load(Map.of("MMFILE_REDIS_URL", "redis://a:6379,redis://b:6379")))
+      .hasMessageContaining("'redis.url'").hasMessageContaining("redis.mode");
+    assertThatThrownBy(() -> load(Map.of("MMFILE_REDIS_MODE", "cluster")))
+      .hasMessageContaining("'redis.url'");
+    assertThatThrownBy(() -> load(Map.of("MMFILE_REDIS_MODE", "cluster", "MMFILE_REDIS_URL", "redis://a:7000/2")))
+      .hasMessageContaining("'redis.url'").hasMessageContaining("database 0");
+    assertThatThrownBy(() -> load(Map.of("MMFILE_REDIS_MODE", "cluster", "MMFILE_REDIS_URL", "redis://a:7000",
+      "MMFILE_REDIS_KEY_PREFIX", "{mmfile}:")))
+      .hasMessageContaining("'redis.key-prefix'");
+    assertThatThrownBy(() -> load(Map.of("MMFILE_REDIS_MODE", "sentinel", "MMFILE_REDIS_URL", "redis://s:26379",
+      "MMFILE_REDIS_MASTER_NAME", " ")))
+      .hasMessageContaining("'redis.master-name'");
+    assertThatThrownBy(() -> load(Map.of("MMFILE_REDIS_MODE", "replicated", "MMFILE_REDIS_URL", "redis://a:6379")))
+      .hasMessageContaining("'redis.mode'");
+  }
+
+  @Test
   void environmentNamesFollowTheKeys() {
     assertThat(ConfigLoader.envName("http.public-base-url")).isEqualTo("MMFILE_HTTP_PUBLIC_BASE_URL");
     assertThat(ConfigLoader.envName("http.tls.cert")).isEqualTo("MMFILE_HTTP_TLS_CERT");

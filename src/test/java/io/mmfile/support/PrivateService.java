@@ -41,12 +41,26 @@ public final class PrivateService implements AutoCloseable {
       "--innodb-buffer-pool-size=16M", "--skip-log-bin", "--log-error=" + dir.resolve("error.log")));
   }
 
-  /** A Redis without persistence. */
-  public static PrivateService redis() throws IOException {
+  /** A Redis without persistence; {@code extra} are further {@code redis-server} options. */
+  public static PrivateService redis(String... extra) throws IOException {
     Path dir = Files.createTempDirectory("mmfile-redis-");
     int port = TestServer.freePort();
-    return new PrivateService("redis-server", dir, port, List.of("redis-server", "--port", Integer.toString(port),
+    List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
       "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no"));
+    command.addAll(List.of(extra));
+    return new PrivateService("redis-server", dir, port, command);
+  }
+
+  /** A Redis Sentinel watching the master on {@code masterPort} under {@code masterName} (quorum 1). */
+  public static PrivateService sentinel(int masterPort, String masterName) throws IOException {
+    Path dir = Files.createTempDirectory("mmfile-sentinel-");
+    int port = TestServer.freePort();
+    Path conf = dir.resolve("sentinel.conf");
+    // Sentinel rewrites its file as it learns the topology, so it lives in the sentinel's own directory.
+    Files.writeString(conf, String.join("\n", "port " + port, "bind 127.0.0.1", "dir " + dir,
+      "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " 1",
+      "sentinel down-after-milliseconds " + masterName + " 2000", ""));
+    return new PrivateService("redis-sentinel", dir, port, List.of("redis-server", conf.toString(), "--sentinel"));
   }
 
   public int port() {

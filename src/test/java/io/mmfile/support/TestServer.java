@@ -4,6 +4,7 @@ import io.mmfile.MmfileServer;
 import io.mmfile.auth.AppKey;
 import io.mmfile.files.volume.VolumeBlobStore;
 import io.mmfile.platform.ConfigLoader;
+import io.mmfile.platform.KeyValueStores;
 import io.mmfile.platform.MmfileConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -96,13 +97,16 @@ public final class TestServer implements AutoCloseable {
       .put("sms.per-app-per-hour", 0);
     String database = null;
     String keyPrefix = null;
-    if (backend == Backend.MARIADB_REDIS) {
+    if (backend != Backend.EMBEDDED) {
       database = "mmfile_t_" + id;
       keyPrefix = "mmfile-t-" + id + ":";
       String auth = MYSQL_PASSWORD.isEmpty() ? MYSQL_USER : MYSQL_USER + ":" + MYSQL_PASSWORD;
       config.put("database.url", "mysql://" + auth + "@" + MYSQL_HOST + ":" + MYSQL_PORT + "/" + database)
         .put("redis.url", REDIS_URL)
         .put("redis.key-prefix", keyPrefix);
+      if (backend == Backend.MARIADB_REDIS_CLUSTER) {
+        config.put("redis.url", RedisCluster.shared().urls()).put("redis.mode", "cluster");
+      }
     }
     config.mergeIn(overrides);
     Vertx vertx = Vertx.vertx();
@@ -185,7 +189,7 @@ public final class TestServer implements AutoCloseable {
 
   /** Keys under this server's Redis prefix matching {@code pattern} (e.g. {@code blob:*}). */
   public List<String> redisKeys(String pattern) {
-    Redis redis = Redis.createClient(vertx, REDIS_URL);
+    Redis redis = redisClient(vertx);
     try {
       Response keys = await(redis.send(Request.cmd(Command.KEYS).arg(keyPrefix + pattern)));
       List<String> names = new ArrayList<>();
@@ -203,20 +207,28 @@ public final class TestServer implements AutoCloseable {
     } catch (RuntimeException ignored) {
       // the node is gone either way; clean what it left
     }
-    if (backend == Backend.MARIADB_REDIS) {
-      dropDatabase(database);
-      Vertx cleaner = Vertx.vertx();
-      try {
-        Redis redis = Redis.createClient(cleaner, REDIS_URL);
-        Response keys = await(redis.send(Request.cmd(Command.KEYS).arg(keyPrefix + "*")));
-        for (Response key : keys) {
-          await(redis.send(Request.cmd(Command.DEL).arg(key.toString())));
+    try {
+      if (backend != Backend.EMBEDDED) {
+        dropDatabase(database);
+        Vertx cleaner = Vertx.vertx();
+        try {
+          Redis redis = redisClient(cleaner);
+          Response keys = await(redis.send(Request.cmd(Command.KEYS).arg(keyPrefix + "*")));
+          for (Response key : keys) {
+            await(redis.send(Request.cmd(Command.DEL).arg(key.toString())));
+          }
+        } finally {
+          cleaner.close();
         }
-      } finally {
-        cleaner.close();
       }
+    } finally {
+      deleteTree(dataDir);
     }
-    deleteTree(dataDir);
+  }
+
+  /** A client of this node's Redis; on a cluster, KEYS asks every master and DEL goes to each key's. */
+  private Redis redisClient(Vertx on) {
+    return KeyValueStores.redis(on, server.config());
   }
 
   public static void dropDatabase(String name) {
