@@ -8,6 +8,7 @@ import io.mmfile.platform.ConfigException;
 import io.mmfile.platform.ConfigLoader;
 import io.mmfile.platform.Database;
 import io.mmfile.platform.KeyValueStores;
+import io.mmfile.platform.LogFormat;
 import io.mmfile.platform.MmfileConfig;
 import io.mmfile.platform.RedisChannel;
 import io.vertx.core.Future;
@@ -79,6 +80,7 @@ public final class Main implements Callable<Integer> {
       vertx.close();
       return 2;
     }
+    LogFormat.apply(config);
     MmfileServer server = new MmfileServer(vertx, config);
     CompletableFuture<MmfileServer> started = server.start().toCompletionStage().toCompletableFuture();
     try {

@@ -36,6 +36,7 @@ import io.mmfile.files.StorageVerticle;
 import io.mmfile.files.UploadExchange;
 import io.mmfile.files.UploadGate;
 import io.mmfile.files.volume.VolumeBlobStore;
+import io.mmfile.platform.AccessLog;
 import io.mmfile.platform.ClientAddress;
 import io.mmfile.platform.DataVolume;
 import io.mmfile.platform.Database;
@@ -43,6 +44,8 @@ import io.mmfile.platform.Dialect;
 import io.mmfile.platform.Health;
 import io.mmfile.platform.HttpVerticle;
 import io.mmfile.platform.KeyValueStore;
+import io.mmfile.platform.LogContext;
+import io.mmfile.platform.NodeIdentity;
 import io.mmfile.platform.KeyValueStores;
 import io.mmfile.platform.MemoryKeyValueStore;
 import io.mmfile.platform.MmfileConfig;
@@ -94,6 +97,7 @@ public final class MmfileServer {
   private long purgeTimer = -1;
   private Database database;
   private DataVolume volume;
+  private String nodeId;
 
   public MmfileServer(Vertx vertx, MmfileConfig config) {
     this(vertx, config, Clock.systemUTC());
@@ -115,9 +119,11 @@ public final class MmfileServer {
       .compose(v -> volume.start())
       // Reading the key and preparing the store's directories touch the disk: not on the event loop.
       .compose(v -> vertx.executeBlocking(() -> new DiskReady(SigningKeys.load(config.auth(), config.dataDir()),
-        NodeSecret.load(config.auth(), config.dataDir()), durableStore()),
+        NodeSecret.load(config.auth(), config.dataDir()), durableStore(), NodeIdentity.resolve(config)),
         false))
       .compose(ready -> {
+        nodeId = ready.nodeId();
+        LogContext.register(vertx, nodeId);
         SigningKeys keys = ready.keys();
         pool = database.openPool(vertx);
         redis = config.redisUrl().isPresent() ? KeyValueStores.redis(vertx, config) : null;
@@ -171,13 +177,15 @@ public final class MmfileServer {
             clientAddress),
           new WeiduRoutes(accounts, uploads, variants, stores, urls));
         Health health = new Health(pool, redis, volume);
-        return vertx.deployVerticle(() -> new HttpVerticle(config, dialects, health),
+        HttpVerticle.Front front = new HttpVerticle.Front(nodeId, clientAddress,
+          new AccessLog(config.observability().accessLog(), config.observability().jsonLogs(), nodeId));
+        return vertx.deployVerticle(() -> new HttpVerticle(config, dialects, health, front),
             new DeploymentOptions().setInstances(config.http().instances()))
           .recover(this::explainListenFailure);
       })
       .compose(deployment -> {
         httpDeployment = deployment;
-        LOG.info("mmfile listening on {}://{}:{} ({} HTTP and {} storage verticles)",
+        LOG.info("mmfile node {} listening on {}://{}:{} ({} HTTP and {} storage verticles)", nodeId,
           config.http().tls() ? "https" : "http", config.http().host(), config.http().port(),
           config.http().instances(), config.storage().instances());
         // Only now: a demo command for a port the node never got would mislead.
@@ -215,7 +223,7 @@ public final class MmfileServer {
   }
 
   /** What start-up prepares on a worker thread. */
-  private record DiskReady(SigningKeys keys, NodeSecret secret, BlobStore durable) {
+  private record DiskReady(SigningKeys keys, NodeSecret secret, BlobStore durable, String nodeId) {
   }
 
   /** The durable store {@code storage.durable} names; blocking (creates directories, rebuilds the volume index). */
@@ -266,6 +274,7 @@ public final class MmfileServer {
       // The embedded database then closes with the connection that kept it open between pooled ones;
       // Vert.x is closed by then, so that blocking close runs on the thread that finished closing it.
       .onComplete(drained -> vertx.close().onComplete(closed -> {
+        LogContext.unregister(vertx);
         if (database != null) {
           database.close();
         }
@@ -285,6 +294,11 @@ public final class MmfileServer {
   /** How this node hears of app-key changes; tests ask whether it listens. */
   public AppKeyChanges appKeyChanges() {
     return appKeyChanges;
+  }
+
+  /** The node's name ({@code node.id} or its default), known once started. */
+  public String nodeId() {
+    return nodeId;
   }
 
   /** The node's app keys; for the command line and tests. */

@@ -1,6 +1,7 @@
 package io.mmfile.files;
 
 import io.mmfile.platform.Failure;
+import io.mmfile.platform.RequestTrace;
 import io.mmfile.platform.MmfileConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -61,7 +62,8 @@ public final class StorageVerticle extends VerticleBase {
   private void open(Message<JsonObject> message) {
     StoreKind kind = StoreKind.fromColumn(message.body().getString("store"));
     String fileId = FileId.next();
-    Session session = new Session(fileId, kind, stores.of(kind).create(fileId));
+    Session session = new Session(fileId, kind, stores.of(kind).create(fileId),
+      message.headers().get(RequestTrace.HEADER));
     sessions.put(fileId, session);
     session.consumer.completion()
       .onSuccess(v -> message.reply(new JsonObject().put("session", session.address).put("fileId", fileId)))
@@ -95,8 +97,11 @@ public final class StorageVerticle extends VerticleBase {
     int lastByte = -1;
     long lastActivityMs = System.currentTimeMillis();
     boolean closed;
+    /** The HTTP request this upload belongs to: what this session logs names it. */
+    final String requestId;
 
-    Session(String fileId, StoreKind kind, BlobStore.BlobWriter writer) {
+    Session(String fileId, StoreKind kind, BlobStore.BlobWriter writer, String requestId) {
+      this.requestId = requestId;
       this.fileId = fileId;
       this.kind = kind;
       this.writer = writer;
@@ -105,6 +110,8 @@ public final class StorageVerticle extends VerticleBase {
     }
 
     void handle(Message<Object> message) {
+      // each message arrives on a duplicated context of its own
+      RequestTrace.restore(requestId);
       lastActivityMs = System.currentTimeMillis();
       String op = message.headers().get(StorageProtocol.OP);
       switch (op == null ? "" : op) {

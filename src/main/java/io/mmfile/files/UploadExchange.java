@@ -3,6 +3,7 @@ package io.mmfile.files;
 import io.mmfile.platform.ClientAddress;
 import io.mmfile.platform.Failure;
 import io.mmfile.platform.MmfileConfig;
+import io.mmfile.platform.RequestTrace;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -103,6 +104,7 @@ public final class UploadExchange {
   /** One request. Runs on the request's event loop only. */
   private final class Exchange<A, R> {
     private final Vertx vertx;
+    private final RoutingContext ctx;
     private final HttpServerRequest request;
     private final HttpServerResponse response;
     private final Route<A, R> route;
@@ -122,6 +124,7 @@ public final class UploadExchange {
 
     Exchange(RoutingContext ctx, Route<A, R> route) {
       this.vertx = ctx.vertx();
+      this.ctx = ctx;
       this.request = ctx.request();
       this.response = ctx.response();
       this.route = route;
@@ -135,6 +138,8 @@ public final class UploadExchange {
         answered = true;
         finish();
         files.forEach(p -> p.staged().abort());
+        // this handler takes the place of the one the access log set (a response has one)
+        RequestTrace.of(ctx).ifPresent(RequestTrace::closed);
       });
       response.endHandler(v -> {
         if (resetWhenEnded) {
@@ -143,8 +148,10 @@ public final class UploadExchange {
         }
         finish();
       });
+      String headerAppKey = route.appKey(request);
+      RequestTrace.of(ctx).ifPresent(t -> t.appKey(headerAppKey));
       try {
-        permit = gate.acquire(route.appKey(request), address);
+        permit = gate.acquire(headerAppKey, address);
       } catch (Failure f) {
         response.putHeader("Retry-After", "1");
         fail(f);
@@ -267,6 +274,7 @@ public final class UploadExchange {
       if (plans.size() != files.size()) {
         return Future.failedFuture(new IllegalStateException("a commit request per received file is required"));
       }
+      RequestTrace.of(ctx).ifPresent(t -> t.appKey(plans.isEmpty() ? null : plans.get(0).appKey()));
       List<Future<FileRecord>> committed = new ArrayList<>();
       for (int i = 0; i < plans.size(); i++) {
         committed.add(files.get(i).staged().commitBytes(plans.get(i)));
@@ -278,6 +286,7 @@ public final class UploadExchange {
         }
         return stores.records().insertAll(records)
           .map(v -> {
+            RequestTrace.of(ctx).ifPresent(t -> t.fileId(String.join(",", records.stream().map(FileRecord::fileId).toList())));
             records.forEach(stores.recordCache()::remember);
             return records;
           })

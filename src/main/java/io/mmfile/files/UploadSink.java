@@ -2,6 +2,7 @@ package io.mmfile.files;
 
 import io.mmfile.platform.Failure;
 import io.mmfile.platform.MmfileConfig;
+import io.mmfile.platform.RequestTrace;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -46,8 +47,13 @@ public final class UploadSink {
 
   /** Opens a session on some storage verticle of this node. */
   public static Future<UploadSink> open(EventBus bus, StoreKind store, MmfileConfig.Upload limits) {
-    return bus.<JsonObject>request(StorageProtocol.OPEN, new JsonObject().put("store", store.column()),
-        new DeliveryOptions().setSendTimeout(limits.idleTimeoutSeconds() * 1000L))
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(limits.idleTimeoutSeconds() * 1000L);
+    String requestId = RequestTrace.currentId();
+    if (requestId != null) {
+      // the event bus does not carry context-local data: the storage side restores the request's id
+      options.addHeader(RequestTrace.HEADER, requestId);
+    }
+    return bus.<JsonObject>request(StorageProtocol.OPEN, new JsonObject().put("store", store.column()), options)
       .map(reply -> new UploadSink(bus, reply.body().getString("session"), reply.body().getString("fileId"), limits))
       .recover(t -> Future.failedFuture(StorageProtocol.toFailure(t)));
   }

@@ -33,6 +33,16 @@ public final class ClientAddress {
     return of(peerHost, request.getHeader("Forwarded"), request.getHeader("X-Forwarded-For"));
   }
 
+  /** Whether the TCP peer of {@code request} is one of {@code http.trusted-proxies} (whose headers are believed). */
+  public boolean fromTrustedProxy(HttpServerRequest request) {
+    if (trustedProxies.isEmpty()) {
+      return false;
+    }
+    SocketAddress peer = request.remoteAddress();
+    Optional<byte[]> bytes = Cidr.literal(peer == null ? null : peer.hostAddress());
+    return bytes.isPresent() && trusted(bytes.get());
+  }
+
   /** The client address given the TCP peer and the two headers (null when absent). */
   public String of(String peer, String forwarded, String xForwardedFor) {
     Optional<byte[]> peerBytes = Cidr.literal(peer);

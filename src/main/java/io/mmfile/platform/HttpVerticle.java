@@ -31,37 +31,80 @@ public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   private static final String NOSNIFF = "X-Content-Type-Options";
 
+  private static final String REQUEST_ID = "X-Request-Id";
+
   private final MmfileConfig config;
   private final List<Dialect> dialects;
   private final Health health;
+  private final Front front;
   private HttpServer server;
 
-  public HttpVerticle(MmfileConfig config, List<Dialect> dialects, Health health) {
+  /** What every request goes through before its route: the node's name, its id, the access log. */
+  public record Front(String nodeId, ClientAddress clientAddress, AccessLog accessLog) {
+  }
+
+  public HttpVerticle(MmfileConfig config, List<Dialect> dialects, Health health, Front front) {
     this.config = config;
     this.dialects = dialects;
     this.health = health;
+    this.front = front;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    traceRequests(router, front);
     allowCrossOrigin(router, config.http().cors());
     health.mount(router, vertx);
     dialects.forEach(d -> d.mount(router));
     answerErrors(router, dialects);
-    server = vertx.createHttpServer(serverOptions()).requestHandler(withSafeHeaders(router));
+    server = vertx.createHttpServer(serverOptions()).requestHandler(withSafeHeaders(router, front));
     return server.listen();
   }
 
   /**
    * Every answer, errors included, says {@code X-Content-Type-Options: nosniff}: a browser never guesses
-   * a type from the bytes, so a stored file that looks like HTML cannot run as HTML on this origin.
+   * a type from the bytes, so a stored file that looks like HTML cannot run as HTML on this origin. It
+   * also names the node ({@code X-Mmfile-Node}) and the request ({@code X-Request-Id}: the one a trusted
+   * proxy sent, else a new one), and the request's trace starts here, on the request's own context.
    */
-  static Handler<HttpServerRequest> withSafeHeaders(Router router) {
+  static Handler<HttpServerRequest> withSafeHeaders(Router router, Front front) {
     return request -> {
-      request.response().putHeader(NOSNIFF, "nosniff");
+      String fromProxy = front.clientAddress().fromTrustedProxy(request) ? request.getHeader(REQUEST_ID) : null;
+      RequestTrace trace = RequestTrace.begin(fromProxy);
+      request.response().putHeader(NOSNIFF, "nosniff")
+        .putHeader(NodeIdentity.HEADER, front.nodeId())
+        .putHeader(REQUEST_ID, trace.id());
       router.handle(request);
     };
+  }
+
+  /** The first route of all: ties the trace to the routing context and logs the request when it is over. */
+  static void traceRequests(Router router, Front front) {
+    router.route().handler(ctx -> {
+      HttpServerRequest request = ctx.request();
+      RequestTrace trace = RequestTrace.current().orElseGet(() -> RequestTrace.begin(null));
+      trace.attach(ctx);
+      trace.dialect(AccessLog.dialectOf(ctx.normalizedPath()));
+      if (front.accessLog().enabled()) {
+        // Not ctx.addEndHandler: that takes the response's end, close and exception handlers, and an
+        // exception (a malformed multipart part) would count as the end before the upload answers.
+        String client = front.clientAddress().of(request);
+        java.util.concurrent.atomic.AtomicBoolean logged = new java.util.concurrent.atomic.AtomicBoolean();
+        ctx.addBodyEndHandler(v -> {
+          if (logged.compareAndSet(false, true)) {
+            front.accessLog().log(request, client, trace, true);
+          }
+        });
+        trace.onClosed(() -> {
+          if (!ctx.response().ended() && logged.compareAndSet(false, true)) {
+            front.accessLog().log(request, client, trace, false);
+          }
+        });
+        ctx.response().closeHandler(v -> trace.closed());
+      }
+      ctx.next();
+    });
   }
 
   /**

@@ -31,7 +31,17 @@ public record MmfileConfig(
   Auth auth,
   Sms sms,
   int shutdownGraceSeconds,
-  AppKeys appKeys) {
+  AppKeys appKeys,
+  Observability observability) {
+
+  /**
+   * How the node shows itself to operators: its name ({@code node.id}; empty = host name and HTTP
+   * port, resolved at start), the log line format, the access log format, and who may read
+   * {@code /metrics} (a bearer token; empty = loopback clients only).
+   */
+  public record Observability(Optional<String> nodeId, boolean jsonLogs, AccessLog.Format accessLog,
+                              Optional<String> metricsToken) {
+  }
 
   /** Tokens, password hashing and login throttling. */
   public record Auth(Optional<Path> jwtPrivateKey, Optional<String> jwtKeyId, List<Path> jwtPreviousPublicKeys,
@@ -277,7 +287,24 @@ public record MmfileConfig(
       new AppKeys(
         r.integer("auth.app-key-rotation-overlap-minutes", 0, 366 * 24 * 60),
         r.integer("auth.app-key-cache-seconds", 0, 3600),
-        r.integer("auth.app-key-cache-max-entries", 1, 10_000_000)));
+        r.integer("auth.app-key-cache-max-entries", 1, 10_000_000)),
+      observability(r));
+  }
+
+  private static Observability observability(Reader r) {
+    Optional<String> nodeId = r.optionalString("node.id");
+    if (nodeId.isPresent() && !nodeId.get().matches("[A-Za-z0-9._:-]{1,64}")) {
+      throw new ConfigException("node.id", "must be 1-64 letters, digits, '.', '_', ':' or '-', got '" + nodeId.get() + "'");
+    }
+    String format = r.string("log.format").trim().toLowerCase(Locale.ROOT);
+    if (!format.equals("text") && !format.equals("json")) {
+      throw new ConfigException("log.format", "must be text or json, got '" + format + "'");
+    }
+    Optional<String> token = r.optionalString("metrics.token");
+    if (token.isPresent() && token.get().length() < 16) {
+      throw new ConfigException("metrics.token", "must be at least 16 characters (e.g. openssl rand -hex 16)");
+    }
+    return new Observability(nodeId, format.equals("json"), r.choice("log.access", AccessLog.Format.class), token);
   }
 
   private static RedisServers redisServers(Reader r, int poolSize, int maxWaiting, String keyPrefix) {

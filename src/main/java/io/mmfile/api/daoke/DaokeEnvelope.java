@@ -1,6 +1,7 @@
 package io.mmfile.api.daoke;
 
 import io.mmfile.platform.Failure;
+import io.mmfile.platform.RequestTrace;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
@@ -22,23 +23,25 @@ public final class DaokeEnvelope {
   }
 
   public static Future<Void> ok(HttpServerResponse response, Object result) {
-    return send(response, body("0", result));
+    return send(response, "0", body("0", result));
   }
 
   public static Future<Void> error(HttpServerResponse response, Failure failure) {
     DaokeError error = DaokeError.of(failure);
-    return send(response, body(error.code(), error.message(failure.parameter())));
+    return send(response, error.code(), body(error.code(), error.message(failure.parameter())));
   }
 
   /** An answer that is not a domain failure (an unknown path, an unexpected error). */
   public static Future<Void> error(HttpServerResponse response, DaokeError error, String parameter) {
-    return send(response, body(error.code(), error.message(parameter)));
+    return send(response, error.code(), body(error.code(), error.message(parameter)));
   }
 
-  private static Future<Void> send(HttpServerResponse response, String body) {
+  private static Future<Void> send(HttpServerResponse response, String code, String body) {
     if (response.ended() || response.closed()) {
       return Future.succeededFuture();
     }
+    // Always HTTP 200: the code is what the access log and the metrics tell apart.
+    RequestTrace.noteOutcome(code);
     return response.setStatusCode(200).putHeader("Content-Type", CONTENT_TYPE).end(body);
   }
 }

@@ -9,6 +9,7 @@ import io.mmfile.files.ImageVariants;
 import io.mmfile.files.Presentation;
 import io.mmfile.files.Resize;
 import io.mmfile.platform.Failure;
+import io.mmfile.platform.RequestTrace;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Handler;
@@ -83,6 +84,7 @@ public final class GainImageHandler implements Handler<RoutingContext> {
     }
     String extension = m.group(2);
     String fileId = m.group(1);
+    RequestTrace.of(ctx).ifPresent(t -> t.fileId(fileId));
     long now = System.currentTimeMillis();
     stores.recordCache().find(fileId).onComplete(found -> guarded(ctx, () -> {
       if (found.failed()) {
@@ -95,6 +97,7 @@ public final class GainImageHandler implements Handler<RoutingContext> {
         bare(response, 404);
         return;
       }
+      RequestTrace.of(ctx).ifPresent(t -> t.appKey(record.get().appKey()));
       if (record.get().expiredAt(now)) {
         expiry.reclaim(record.get());
         bare(response, 404);

@@ -17,6 +17,7 @@ import io.mmfile.files.StoreKind;
 import io.mmfile.files.UploadExchange;
 import io.mmfile.platform.ClientAddress;
 import io.mmfile.platform.Failure;
+import io.mmfile.platform.RequestTrace;
 import io.mmfile.platform.MmfileConfig;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -405,6 +406,7 @@ public final class SrvRoutes implements Dialect {
         ctx.response().putHeader("Retry-After", Long.toString(f.retryAfterSeconds()));
       }
     }
+    RequestTrace.of(ctx).ifPresent(t -> t.outcome(String.valueOf(body.getValue("error", "0"))));
     ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json; charset=utf-8").end(body.encode());
   }
 

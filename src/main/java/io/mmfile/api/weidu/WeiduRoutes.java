@@ -15,6 +15,7 @@ import io.mmfile.files.StoreKind;
 import io.mmfile.files.UploadExchange;
 import io.mmfile.platform.Dialect;
 import io.mmfile.platform.Failure;
+import io.mmfile.platform.RequestTrace;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
@@ -224,6 +225,7 @@ public final class WeiduRoutes implements Dialect {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
+    RequestTrace.of(ctx).ifPresent(t -> t.outcome(String.valueOf(body.getValue("code", status))));
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8").end(body.encode());
   }
 
