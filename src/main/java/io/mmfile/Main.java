@@ -10,7 +10,10 @@ import io.mmfile.platform.Database;
 import io.mmfile.platform.KeyValueStores;
 import io.mmfile.platform.LogFormat;
 import io.mmfile.platform.MmfileConfig;
+import io.mmfile.platform.NodeMetrics;
 import io.mmfile.platform.RedisChannel;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -70,7 +73,8 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    Vertx vertx = Vertx.vertx();
+    NodeMetrics metrics = new NodeMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    Vertx vertx = NodeMetrics.vertx(metrics.registry());
     MmfileConfig config;
     try {
       config = loadConfig(vertx, configFile);
@@ -81,7 +85,7 @@ public final class Main implements Callable<Integer> {
       return 2;
     }
     LogFormat.apply(config);
-    MmfileServer server = new MmfileServer(vertx, config);
+    MmfileServer server = new MmfileServer(vertx, config, java.time.Clock.systemUTC(), metrics);
     CompletableFuture<MmfileServer> started = server.start().toCompletionStage().toCompletableFuture();
     try {
       started.join();

@@ -33,6 +33,7 @@ import io.mmfile.files.MemoryBlobStore;
 import io.mmfile.files.RedisBlobStore;
 import io.mmfile.files.StorageProtocol;
 import io.mmfile.files.StorageVerticle;
+import io.mmfile.files.StoreKind;
 import io.mmfile.files.UploadExchange;
 import io.mmfile.files.UploadGate;
 import io.mmfile.files.volume.VolumeBlobStore;
@@ -48,7 +49,9 @@ import io.mmfile.platform.LogContext;
 import io.mmfile.platform.NodeIdentity;
 import io.mmfile.platform.KeyValueStores;
 import io.mmfile.platform.MemoryKeyValueStore;
+import io.mmfile.platform.MetricsEndpoint;
 import io.mmfile.platform.MmfileConfig;
+import io.mmfile.platform.NodeMetrics;
 import io.mmfile.platform.RedactedUrl;
 import io.mmfile.platform.RedisChannel;
 import io.mmfile.platform.RedisKeyValueStore;
@@ -98,6 +101,8 @@ public final class MmfileServer {
   private Database database;
   private DataVolume volume;
   private String nodeId;
+  private final NodeMetrics metrics;
+  private UploadGate gate;
 
   public MmfileServer(Vertx vertx, MmfileConfig config) {
     this(vertx, config, Clock.systemUTC());
@@ -105,9 +110,18 @@ public final class MmfileServer {
 
   /** {@code clock} decides when a rotated app-key secret stops being accepted (tests move it). */
   public MmfileServer(Vertx vertx, MmfileConfig config, Clock clock) {
+    this(vertx, config, clock, NodeMetrics.standalone());
+  }
+
+  /**
+   * {@code metrics}: the node's registry; when {@code vertx} was built by {@link NodeMetrics#vertx} with
+   * the same registry, Vert.x's own metrics are in it too.
+   */
+  public MmfileServer(Vertx vertx, MmfileConfig config, Clock clock, NodeMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   public Future<MmfileServer> start() {
@@ -149,8 +163,8 @@ public final class MmfileServer {
         secret = ready.secret();
         hasher = new PasswordHasher(vertx, config.auth());
         accounts = new AccountService(new AccountRepository(pool), hasher, tokens,
-          new LoginThrottle(kv, config.auth()), new SmsCodes(kv, SmsSender.create(vertx, config.sms()), config.sms(), secret),
-          new RateLimiter(kv), config.auth());
+          new LoginThrottle(kv, config.auth()), new SmsCodes(kv, countedSms(SmsSender.create(vertx, config.sms())), config.sms(), secret),
+          new RateLimiter(kv), config.auth(), metrics);
         LOG.info("metadata: {}; cache store and sessions: {}; token key id {}", database.description(),
           redis != null ? "Redis" : "in-process", keys.keyId());
         return redis != null ? warnIfRedisDoesNotAnswer() : Future.succeededFuture();
@@ -160,15 +174,17 @@ public final class MmfileServer {
       .compose(deployment -> {
         storageDeployment = deployment;
         FileExpiry expiry = new FileExpiry(stores);
-        sweepTimer = vertx.setPeriodic(config.storage().sweepIntervalSeconds() * 1000L, id -> expiry.sweep());
-        UploadGate gate = new UploadGate(config.upload());
+        sweepTimer = vertx.setPeriodic(config.storage().sweepIntervalSeconds() * 1000L,
+          id -> expiry.sweep().onSuccess(metrics::sweep));
+        gate = new UploadGate(config.upload());
+        metrics.uploadsInFlight(gate::inFlight);
         AppKeyCache appKeyCache = new AppKeyCache(appKeys, config.appKeys(), clock);
         appKeyChanges.onChange(appKeyCache::forget).onMissedChanges(appKeyCache::forgetAll).listen();
         FileUrls urls = new FileUrls(config.http().publicBaseUrl());
         ClientAddress clientAddress = new ClientAddress(config.http().trustedProxies());
         FileIntake intake = new FileIntake(vertx.eventBus(), config.upload());
         variants = new ImageVariants(vertx, stores, config.scaling());
-        UploadExchange uploads = new UploadExchange(intake, gate, stores, clientAddress);
+        UploadExchange uploads = new UploadExchange(intake, gate, stores, clientAddress, metrics);
         List<Dialect> dialects = List.of(
           new DaokeRoutes(new SaveImageHandler(uploads, appKeyCache, urls),
             new GainImageHandler(stores, expiry, variants, config.http().cacheStoreMaxAgeSeconds()),
@@ -177,8 +193,11 @@ public final class MmfileServer {
             clientAddress),
           new WeiduRoutes(accounts, uploads, variants, stores, urls));
         Health health = new Health(pool, redis, volume);
+        MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics, config.observability().metricsToken(),
+          clientAddress, storeSizes());
         HttpVerticle.Front front = new HttpVerticle.Front(nodeId, clientAddress,
-          new AccessLog(config.observability().accessLog(), config.observability().jsonLogs(), nodeId));
+          new AccessLog(config.observability().accessLog(), config.observability().jsonLogs(), nodeId), metrics,
+          metricsEndpoint);
         return vertx.deployVerticle(() -> new HttpVerticle(config, dialects, health, front),
             new DeploymentOptions().setInstances(config.http().instances()))
           .recover(this::explainListenFailure);
@@ -193,6 +212,28 @@ public final class MmfileServer {
         return config.embeddedDatabase() ? demo.createIfFirstStart() : demo.adviseIfNone();
       })
       .map(v -> this);
+  }
+
+  /** Verification codes handed to the sender, counted by whether it took them. */
+  private SmsSender countedSms(SmsSender sender) {
+    return (mobile, code, text) -> sender.send(mobile, code, text).onComplete(ar -> metrics.sms(ar.succeeded()));
+  }
+
+  /**
+   * Files and bytes per store from SQL (one grouped count), and the volume store's garbage, refreshed
+   * at a scrape at most every {@code metrics.store-stats-seconds}.
+   */
+  private NodeMetrics.Refresher storeSizes() {
+    return new NodeMetrics.Refresher(config.observability().storeStatsSeconds() * 1000L, () ->
+      stores.records().totalsByStore().map(totals -> {
+        for (StoreKind kind : StoreKind.values()) {
+          long[] t = totals.getOrDefault(kind, new long[2]);
+          Long garbage = kind == StoreKind.DURABLE && stores.durable() instanceof VolumeBlobStore volumes
+            ? volumes.stats().garbageBytes() : null;
+          metrics.storeSize(kind.column(), t[0], t[1], garbage);
+        }
+        return null;
+      }));
   }
 
   /** A port taken by another process is the common case: name the address instead of the bare errno text. */
@@ -321,6 +362,15 @@ public final class MmfileServer {
   /** The node's sessions, codes and throttles; for tests that must see or age what is stored. */
   public KeyValueStore keyValueStore() {
     return kv;
+  }
+
+  public NodeMetrics metrics() {
+    return metrics;
+  }
+
+  /** Uploads in flight on this node right now. */
+  public int uploadsInFlight() {
+    return gate == null ? 0 : gate.inFlight();
   }
 
   /** The node's resized-image capability; tests read its counters. */

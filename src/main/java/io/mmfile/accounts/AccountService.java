@@ -10,6 +10,7 @@ import io.mmfile.auth.TokenService.Principal;
 import io.mmfile.auth.TokenService.TokenPair;
 import io.mmfile.platform.Failure;
 import io.mmfile.platform.MmfileConfig;
+import io.mmfile.platform.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -47,9 +48,11 @@ public final class AccountService {
   private final SmsCodes smsCodes;
   private final RateLimiter limits;
   private final int registrationsPerAddressPerHour;
+  private final NodeMetrics metrics;
 
   public AccountService(AccountRepository accounts, PasswordHasher hasher, TokenService tokens, LoginThrottle throttle,
-                        SmsCodes smsCodes, RateLimiter limits, MmfileConfig.Auth config) {
+                        SmsCodes smsCodes, RateLimiter limits, MmfileConfig.Auth config, NodeMetrics metrics) {
+    this.metrics = metrics;
     this.accounts = accounts;
     this.hasher = hasher;
     this.tokens = tokens;
@@ -121,6 +124,11 @@ public final class AccountService {
    * answer's timing does not tell which names exist (the error codes do, as the wire contract says).
    */
   public Future<TokenPair> login(Credentials c, String platid, String clientAddress) {
+    return tryLogin(c, platid, clientAddress).onComplete(ar -> metrics.login(ar.succeeded() ? null
+      : Failure.wrap(ar.cause(), Failure.Kind.STORE_FAILED).kind()));
+  }
+
+  private Future<TokenPair> tryLogin(Credentials c, String platid, String clientAddress) {
     if (c.value() == null || c.value().isBlank() || c.password() == null || c.password().isEmpty()) {
       return Future.failedFuture(Failure.invalid(c.value() == null || c.value().isBlank() ? c.login().column : "password"));
     }

@@ -95,6 +95,30 @@ public final class FileRecordRepository {
       .recover(Failure::sql);
   }
 
+  /** The newest files, of every app key or of {@code appKey} only; for the operator console. */
+  public Future<java.util.List<FileRecord>> newest(String appKey, int limit) {
+    Future<io.vertx.sqlclient.RowSet<Row>> rows = appKey == null
+      ? pool.preparedQuery("SELECT " + COLUMNS + " FROM files ORDER BY created_ms DESC LIMIT ?").execute(Tuple.of(limit))
+      : pool.preparedQuery("SELECT " + COLUMNS + " FROM files WHERE app_key = ? ORDER BY created_ms DESC LIMIT ?")
+        .execute(Tuple.of(appKey, limit));
+    return rows.map(set -> {
+      java.util.List<FileRecord> out = new java.util.ArrayList<>();
+      set.forEach(row -> out.add(toRecord(row)));
+      return out;
+    }).recover(Failure::sql);
+  }
+
+  /** Files and bytes per store: {@code {durable: [files, bytes], cache: [files, bytes]}} (stores with files only). */
+  public Future<java.util.Map<StoreKind, long[]>> totalsByStore() {
+    return pool.query("SELECT store, COUNT(*), COALESCE(SUM(size), 0) FROM files GROUP BY store").execute()
+      .map(rows -> {
+        java.util.Map<StoreKind, long[]> totals = new java.util.EnumMap<>(StoreKind.class);
+        rows.forEach(row -> totals.put(StoreKind.fromColumn(row.getString(0)), new long[] {row.getLong(1), row.getLong(2)}));
+        return totals;
+      })
+      .recover(Failure::sql);
+  }
+
   public Future<Long> count() {
     return pool.query("SELECT COUNT(*) FROM files").execute()
       .map(rows -> rows.iterator().next().getLong(0))

@@ -3,6 +3,7 @@ package io.mmfile.files;
 import io.mmfile.platform.ClientAddress;
 import io.mmfile.platform.Failure;
 import io.mmfile.platform.MmfileConfig;
+import io.mmfile.platform.NodeMetrics;
 import io.mmfile.platform.RequestTrace;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -47,8 +48,11 @@ public final class UploadExchange {
   private final FileStores stores;
   private final MmfileConfig.Upload limits;
   private final ClientAddress clientAddress;
+  private final NodeMetrics metrics;
 
-  public UploadExchange(FileIntake intake, UploadGate gate, FileStores stores, ClientAddress clientAddress) {
+  public UploadExchange(FileIntake intake, UploadGate gate, FileStores stores, ClientAddress clientAddress,
+                        NodeMetrics metrics) {
+    this.metrics = metrics;
     this.intake = intake;
     this.gate = gate;
     this.stores = stores;
@@ -149,10 +153,11 @@ public final class UploadExchange {
         finish();
       });
       String headerAppKey = route.appKey(request);
-      RequestTrace.of(ctx).ifPresent(t -> t.appKey(headerAppKey));
+      RequestTrace.of(ctx).ifPresent(t -> t.appKey(headerAppKey).operation(NodeMetrics.Operation.UPLOAD));
       try {
         permit = gate.acquire(headerAppKey, address);
       } catch (Failure f) {
+        metrics.uploadRefusedForOverload();
         response.putHeader("Retry-After", "1");
         fail(f);
         return;
@@ -274,7 +279,9 @@ public final class UploadExchange {
       if (plans.size() != files.size()) {
         return Future.failedFuture(new IllegalStateException("a commit request per received file is required"));
       }
-      RequestTrace.of(ctx).ifPresent(t -> t.appKey(plans.isEmpty() ? null : plans.get(0).appKey()));
+      if (!plans.isEmpty()) {
+        RequestTrace.of(ctx).ifPresent(t -> t.appKey(plans.get(0).appKey()).store(plans.get(0).store().column()));
+      }
       List<Future<FileRecord>> committed = new ArrayList<>();
       for (int i = 0; i < plans.size(); i++) {
         committed.add(files.get(i).staged().commitBytes(plans.get(i)));

@@ -40,7 +40,8 @@ public final class HttpVerticle extends VerticleBase {
   private HttpServer server;
 
   /** What every request goes through before its route: the node's name, its id, the access log. */
-  public record Front(String nodeId, ClientAddress clientAddress, AccessLog accessLog) {
+  public record Front(String nodeId, ClientAddress clientAddress, AccessLog accessLog, NodeMetrics metrics,
+                      MetricsEndpoint metricsEndpoint) {
   }
 
   public HttpVerticle(MmfileConfig config, List<Dialect> dialects, Health health, Front front) {
@@ -55,6 +56,9 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     traceRequests(router, front);
     allowCrossOrigin(router, config.http().cors());
+    if (front.metricsEndpoint() != null) {
+      front.metricsEndpoint().mount(router);
+    }
     health.mount(router, vertx);
     dialects.forEach(d -> d.mount(router));
     answerErrors(router, dialects);
@@ -86,25 +90,32 @@ public final class HttpVerticle extends VerticleBase {
       RequestTrace trace = RequestTrace.current().orElseGet(() -> RequestTrace.begin(null));
       trace.attach(ctx);
       trace.dialect(AccessLog.dialectOf(ctx.normalizedPath()));
-      if (front.accessLog().enabled()) {
-        // Not ctx.addEndHandler: that takes the response's end, close and exception handlers, and an
-        // exception (a malformed multipart part) would count as the end before the upload answers.
-        String client = front.clientAddress().of(request);
-        java.util.concurrent.atomic.AtomicBoolean logged = new java.util.concurrent.atomic.AtomicBoolean();
-        ctx.addBodyEndHandler(v -> {
-          if (logged.compareAndSet(false, true)) {
-            front.accessLog().log(request, client, trace, true);
-          }
-        });
-        trace.onClosed(() -> {
-          if (!ctx.response().ended() && logged.compareAndSet(false, true)) {
-            front.accessLog().log(request, client, trace, false);
-          }
-        });
-        ctx.response().closeHandler(v -> trace.closed());
-      }
+      // Not ctx.addEndHandler: that takes the response's end, close and exception handlers, and an
+      // exception (a malformed multipart part) would count as the end before the upload answers.
+      String client = front.accessLog().enabled() ? front.clientAddress().of(request) : null;
+      java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
+      ctx.addBodyEndHandler(v -> {
+        if (over.compareAndSet(false, true)) {
+          ended(front, request, client, trace, true);
+        }
+      });
+      trace.onClosed(() -> {
+        if (!ctx.response().ended() && over.compareAndSet(false, true)) {
+          ended(front, request, client, trace, false);
+        }
+      });
+      ctx.response().closeHandler(v -> trace.closed());
       ctx.next();
     });
+  }
+
+  private static void ended(Front front, HttpServerRequest request, String client, RequestTrace trace, boolean completed) {
+    if (front.metrics() != null) {
+      front.metrics().requestEnded(trace, request.bytesRead(), request.response().bytesWritten(), completed);
+    }
+    if (client != null) {
+      front.accessLog().log(request, client, trace, completed);
+    }
   }
 
   /**

@@ -40,7 +40,7 @@ public record MmfileConfig(
    * {@code /metrics} (a bearer token; empty = loopback clients only).
    */
   public record Observability(Optional<String> nodeId, boolean jsonLogs, AccessLog.Format accessLog,
-                              Optional<String> metricsToken) {
+                              Optional<String> metricsToken, int storeStatsSeconds) {
   }
 
   /** Tokens, password hashing and login throttling. */
@@ -304,7 +304,8 @@ public record MmfileConfig(
     if (token.isPresent() && token.get().length() < 16) {
       throw new ConfigException("metrics.token", "must be at least 16 characters (e.g. openssl rand -hex 16)");
     }
-    return new Observability(nodeId, format.equals("json"), r.choice("log.access", AccessLog.Format.class), token);
+    return new Observability(nodeId, format.equals("json"), r.choice("log.access", AccessLog.Format.class), token,
+      r.integer("metrics.store-stats-seconds", 0, 86400));
   }
 
   private static RedisServers redisServers(Reader r, int poolSize, int maxWaiting, String keyPrefix) {

@@ -39,6 +39,9 @@ public final class RequestTrace implements VertxServiceProvider {
   private volatile String fileId;
   private volatile String outcome;
   private volatile Runnable onClosed;
+  private volatile NodeMetrics.Operation operation = NodeMetrics.Operation.OTHER;
+  private volatile String store;
+  private volatile Failure.Kind failure;
 
   /** For the service loader only. */
   public RequestTrace() {
@@ -173,6 +176,40 @@ public final class RequestTrace implements VertxServiceProvider {
   public RequestTrace outcome(String outcome) {
     this.outcome = outcome;
     return this;
+  }
+
+  public NodeMetrics.Operation operation() {
+    return operation;
+  }
+
+  public RequestTrace operation(NodeMetrics.Operation operation) {
+    this.operation = operation;
+    return this;
+  }
+
+  /** The store an upload went to ({@code durable} or {@code cache}), once known. */
+  public String store() {
+    return store;
+  }
+
+  public RequestTrace store(String store) {
+    this.store = store;
+    return this;
+  }
+
+  /** The kind of failure the request was answered with, if any. */
+  public Failure.Kind failure() {
+    return failure;
+  }
+
+  /** Notes the failure the request running now is answered with (rate limits are counted). */
+  public static void noteFailure(Failure failure) {
+    current().ifPresent(t -> t.failure = failure.kind());
+  }
+
+  /** Like {@link #noteFailure(Failure)}, for a routed request. */
+  public static void noteFailure(RoutingContext ctx, Failure failure) {
+    of(ctx).ifPresent(t -> t.failure = failure.kind());
   }
 
   /** Notes the dialect's result code on the request running now, if any. */

@@ -50,7 +50,7 @@ class UnexpectedErrorsIT {
     exploding.mount(router);
     HttpVerticle.answerErrors(router, List.of(exploding, new DaokeRoutes(null, null, null)));
     HttpVerticle.Front front = new HttpVerticle.Front("test", new ClientAddress(List.of()),
-      new AccessLog(AccessLog.Format.OFF, false, "test"));
+      new AccessLog(AccessLog.Format.OFF, false, "test"), null, null);
     HttpServer server = await(vertx.createHttpServer().requestHandler(HttpVerticle.withSafeHeaders(router, front))
       .listen(0, "127.0.0.1"));
     web = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")

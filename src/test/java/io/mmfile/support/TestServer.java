@@ -6,6 +6,7 @@ import io.mmfile.files.volume.VolumeBlobStore;
 import io.mmfile.platform.ConfigLoader;
 import io.mmfile.platform.KeyValueStores;
 import io.mmfile.platform.MmfileConfig;
+import io.mmfile.platform.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -109,10 +110,11 @@ public final class TestServer implements AutoCloseable {
       }
     }
     config.mergeIn(overrides);
-    Vertx vertx = Vertx.vertx();
+    NodeMetrics metrics = NodeMetrics.standalone();
+    Vertx vertx = NodeMetrics.vertx(metrics.registry());
     try {
       MmfileConfig parsed = await(new ConfigLoader(vertx, Map.of()).load(ConfigLoader.DEFAULT_FILE, config));
-      MmfileServer server = await(new MmfileServer(vertx, parsed, clock).start());
+      MmfileServer server = await(new MmfileServer(vertx, parsed, clock, metrics).start());
       return new TestServer(backend, vertx, server, dataDir, database, keyPrefix, port);
     } catch (RuntimeException e) {
       vertx.close();

@@ -28,6 +28,7 @@ public final class DaokeEnvelope {
 
   public static Future<Void> error(HttpServerResponse response, Failure failure) {
     DaokeError error = DaokeError.of(failure);
+    RequestTrace.noteFailure(failure);
     return send(response, error.code(), body(error.code(), error.message(failure.parameter())));
   }
 

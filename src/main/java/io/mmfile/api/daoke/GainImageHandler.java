@@ -9,6 +9,7 @@ import io.mmfile.files.ImageVariants;
 import io.mmfile.files.Presentation;
 import io.mmfile.files.Resize;
 import io.mmfile.platform.Failure;
+import io.mmfile.platform.NodeMetrics;
 import io.mmfile.platform.RequestTrace;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -84,7 +85,7 @@ public final class GainImageHandler implements Handler<RoutingContext> {
     }
     String extension = m.group(2);
     String fileId = m.group(1);
-    RequestTrace.of(ctx).ifPresent(t -> t.fileId(fileId));
+    RequestTrace.of(ctx).ifPresent(t -> t.fileId(fileId).operation(NodeMetrics.Operation.DOWNLOAD));
     long now = System.currentTimeMillis();
     stores.recordCache().find(fileId).onComplete(found -> guarded(ctx, () -> {
       if (found.failed()) {

@@ -394,6 +394,7 @@ public final class SrvRoutes implements Dialect {
       body = ar.result();
     } else {
       Failure f = Failure.wrap(ar.cause(), Failure.Kind.STORE_FAILED);
+      RequestTrace.noteFailure(ctx, f);
       String code = SrvError.of(f);
       body = new JsonObject().put("error", code).put("message", SrvError.message(code)).put("reason", SrvError.reason(f));
       if (authenticated) {

@@ -166,6 +166,7 @@ public final class WeiduRoutes implements Dialect {
     @Override
     public void refuse(HttpServerResponse response, Failure failure) {
       int status = WeiduError.status(failure);
+      RequestTrace.noteFailure(ctx, failure);
       send(ctx, status, new JsonObject().put("code", status).put("result", WeiduError.message(failure)));
     }
   }
@@ -215,6 +216,7 @@ public final class WeiduRoutes implements Dialect {
         send(ctx, successStatus, body);
       } else {
         Failure f = Failure.wrap(ar.cause(), Failure.Kind.STORE_FAILED);
+        RequestTrace.noteFailure(ctx, f);
         int status = WeiduError.status(f);
         send(ctx, status, new JsonObject().put("code", status).put("result", WeiduError.message(f)));
       }
