@@ -2,16 +2,9 @@ package io.mmfile.faults;
 
 import io.mmfile.support.Backend;
 import io.mmfile.support.TestServer;
-import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static io.mmfile.support.TestServer.await;
 
 /** Configuration and clean-up shared by the fault tests that run a node in a child JVM. */
 final class FaultNodes {
@@ -42,19 +35,6 @@ final class FaultNodes {
       return;
     }
     TestServer.dropDatabase("mmfile_f_" + id);
-    deleteRedisKeys(TestServer.REDIS_URL, "mmfile-f-" + id + ":");
-  }
-
-  static void deleteRedisKeys(String url, String prefix) {
-    Vertx vertx = Vertx.vertx();
-    try {
-      Redis redis = Redis.createClient(vertx, url);
-      Response keys = await(redis.send(Request.cmd(Command.KEYS).arg(prefix + "*")));
-      for (Response key : keys) {
-        await(redis.send(Request.cmd(Command.DEL).arg(key.toString())));
-      }
-    } finally {
-      vertx.close();
-    }
+    TestServer.deleteRedisKeys(TestServer.REDIS_URL, "mmfile-f-" + id + ":");
   }
 }

@@ -4,6 +4,7 @@ import io.mmfile.auth.AppKey;
 import io.mmfile.support.Backend;
 import io.mmfile.support.ChildNode;
 import io.mmfile.support.TestServer;
+import io.mmfile.support.UploadLoad;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.DynamicTest;

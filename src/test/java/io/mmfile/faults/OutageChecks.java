@@ -1,5 +1,6 @@
 package io.mmfile.faults;
 
+import io.mmfile.support.UploadLoad;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;

@@ -4,6 +4,7 @@ import io.mmfile.auth.AppKey;
 import io.mmfile.support.Backend;
 import io.mmfile.support.PrivateService;
 import io.mmfile.support.TestServer;
+import io.mmfile.support.UploadLoad;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

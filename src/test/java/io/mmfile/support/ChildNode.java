@@ -59,6 +59,11 @@ public final class ChildNode implements AutoCloseable {
     return port;
   }
 
+  /** The node's YAML file, for the command line ({@code mmfile --config FILE appkey …}). */
+  public Path configFile() {
+    return configFile;
+  }
+
   public Path dataDir() {
     return dir.resolve("data");
   }

@@ -233,6 +233,20 @@ public final class TestServer implements AutoCloseable {
     return KeyValueStores.redis(on, server.config());
   }
 
+  /** Deletes every key under {@code prefix} on the Redis at {@code url}. */
+  public static void deleteRedisKeys(String url, String prefix) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Redis redis = Redis.createClient(vertx, url);
+      Response keys = await(redis.send(Request.cmd(Command.KEYS).arg(prefix + "*")));
+      for (Response key : keys) {
+        await(redis.send(Request.cmd(Command.DEL).arg(key.toString())));
+      }
+    } finally {
+      vertx.close();
+    }
+  }
+
   public static void dropDatabase(String name) {
     try (Connection c = DriverManager.getConnection("jdbc:mariadb://" + MYSQL_HOST + ":" + MYSQL_PORT + "/",
       MYSQL_USER, MYSQL_PASSWORD); Statement s = c.createStatement()) {

@@ -1,9 +1,6 @@
-package io.mmfile.faults;
+package io.mmfile.support;
 
 import io.mmfile.auth.AppKey;
-import io.mmfile.support.DaokeClient;
-import io.mmfile.support.Images;
-import io.mmfile.support.Multipart;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -28,9 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * previous one is answered. Remembers what was acknowledged (URL and SHA-256 of the bytes sent), the
  * hash of everything it ever sent, and every answer's code.
  */
-final class UploadLoad implements AutoCloseable {
+public final class UploadLoad implements AutoCloseable {
   /** What an acknowledged upload must give back. */
-  record Acked(String url, String sha256, int length, boolean durable) {
+  public record Acked(String url, String sha256, int length, boolean durable) {
   }
 
   private final Vertx vertx = Vertx.vertx();
@@ -43,12 +40,12 @@ final class UploadLoad implements AutoCloseable {
   private long timeoutMs = 30_000;
   private final AtomicInteger loops = new AtomicInteger();
   private final Promise<Void> stopped = Promise.promise();
-  final ConcurrentLinkedQueue<Acked> acked = new ConcurrentLinkedQueue<>();
-  final Set<String> sentHashes = ConcurrentHashMap.newKeySet();
-  final Map<String, AtomicInteger> codes = new ConcurrentHashMap<>();
-  final AtomicInteger transportErrors = new AtomicInteger();
+  public final ConcurrentLinkedQueue<Acked> acked = new ConcurrentLinkedQueue<>();
+  public final Set<String> sentHashes = ConcurrentHashMap.newKeySet();
+  public final Map<String, AtomicInteger> codes = new ConcurrentHashMap<>();
+  public final AtomicInteger transportErrors = new AtomicInteger();
 
-  UploadLoad(int port, AppKey app, int minBytes, int maxBytes, double durableShare) {
+  public UploadLoad(int port, AppKey app, int minBytes, int maxBytes, double durableShare) {
     this.web = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
       .setConnectTimeout(5000), new PoolOptions().setHttp1MaxSize(64));
     this.app = app;
@@ -58,13 +55,13 @@ final class UploadLoad implements AutoCloseable {
   }
 
   /** An answer that takes longer than this counts as a hang (a transport error). */
-  UploadLoad timeoutMs(long ms) {
+  public UploadLoad timeoutMs(long ms) {
     this.timeoutMs = ms;
     return this;
   }
 
   /** Starts {@code concurrency} upload loops. */
-  UploadLoad start(int concurrency) {
+  public UploadLoad start(int concurrency) {
     running.set(true);
     for (int i = 0; i < concurrency; i++) {
       loops.incrementAndGet();
@@ -74,7 +71,7 @@ final class UploadLoad implements AutoCloseable {
   }
 
   /** Waits until {@code count} uploads were acknowledged; fails with what the node answered instead. */
-  void awaitAcknowledged(int count, java.util.function.Supplier<String> nodeLog) throws InterruptedException {
+  public void awaitAcknowledged(int count, java.util.function.Supplier<String> nodeLog) throws InterruptedException {
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
     while (acked.size() < count) {
       if (System.nanoTime() > deadline) {
@@ -85,13 +82,13 @@ final class UploadLoad implements AutoCloseable {
     }
   }
 
-  int code(String code) {
+  public int code(String code) {
     AtomicInteger n = codes.get(code);
     return n == null ? 0 : n.get();
   }
 
   /** Stops starting uploads; completes when every loop's last upload was answered or failed. */
-  Future<Void> stop() {
+  public Future<Void> stop() {
     running.set(false);
     return stopped.future();
   }
@@ -134,7 +131,7 @@ final class UploadLoad implements AutoCloseable {
       });
   }
 
-  static String sha256(Buffer bytes) {
+  public static String sha256(Buffer bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.getBytes()));
     } catch (java.security.NoSuchAlgorithmException e) {
@@ -142,15 +139,15 @@ final class UploadLoad implements AutoCloseable {
     }
   }
 
-  static String sha256(byte[] bytes) {
+  public static String sha256(byte[] bytes) {
     return sha256(Buffer.buffer(bytes));
   }
 
-  List<Acked> ackedList() {
+  public List<Acked> ackedList() {
     return List.copyOf(acked);
   }
 
-  WebClient web() {
+  public WebClient web() {
     return web;
   }
 
