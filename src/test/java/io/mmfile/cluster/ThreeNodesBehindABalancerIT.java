@@ -1,14 +1,18 @@
 package io.mmfile.cluster;
 
 import io.mmfile.auth.AppKey;
+import io.mmfile.auth.SigningKeys;
 import io.mmfile.support.ChildNode;
 import io.mmfile.support.Cli;
 import io.mmfile.support.DaokeClient;
 import io.mmfile.support.Images;
 import io.mmfile.support.Nginx;
+import io.mmfile.support.SmsGateway;
+import io.mmfile.support.SrvClient;
 import io.mmfile.support.TestServer;
 import io.mmfile.support.UploadLoad;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,7 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with nginx in front (the configuration {@code bench/cluster} uses too). Every file uploaded through
  * any node is served by every node; uploads through the balancer keep succeeding while a node is
  * killed with -9 and started again; an app key disabled by the command line is refused by every node,
- * though each would remember it an hour.
+ * though each would remember it an hour; a phone app may talk to a different node at every step
+ * (the nodes share the token key and the node secret, as docs/scaling.md tells operators to).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ThreeNodesBehindABalancerIT {
@@ -46,6 +51,8 @@ class ThreeNodesBehindABalancerIT {
   private final String keyPrefix = "mmfile-c-" + id + ":";
   private final List<ChildNode> nodes = new ArrayList<>();
   private Path dir;
+  private Path jwtKey;
+  private SmsGateway sms;
   private Nginx nginx;
   private AppKey app;
   private DaokeClient balancer;
@@ -53,6 +60,9 @@ class ThreeNodesBehindABalancerIT {
   @BeforeAll
   void start() throws Exception {
     dir = Files.createTempDirectory("mmfile-cluster-");
+    // Every node must sign and verify tokens with the same key (else each generates its own).
+    jwtKey = Files.writeString(dir.resolve("jwt.pem"), SigningKeys.generatePrivatePem());
+    sms = new SmsGateway();
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < NODES; i++) {
       ports.add(TestServer.freePort());
@@ -83,7 +93,13 @@ class ThreeNodesBehindABalancerIT {
     config.put("http.instances", 1);
     config.put("storage.instances", 2);
     config.put("shutdown.grace-seconds", 1);
-    config.put("sms.allow-log-sender", true);
+    config.put("sms.sender", "http");
+    config.put("sms.http-url", sms.url());
+    config.put("auth.jwt-private-key", jwtKey.toString());
+    config.put("auth.jwt-key-id", "cluster-test");
+    // The key of the hashes SMS codes are stored under: a code sent by one node is checked by another.
+    config.put("auth.node-secret", "cluster-test-node-secret-" + id + "-0123456789");
+    config.put("auth.registrations-per-address-per-hour", 0);
     // Only an announcement can make a node drop a key within the test.
     config.put("auth.app-key-cache-seconds", 3600);
     return config;
@@ -99,6 +115,9 @@ class ThreeNodesBehindABalancerIT {
     }
     if (nginx != null) {
       nginx.close();
+    }
+    if (sms != null) {
+      sms.close();
     }
     TestServer.dropDatabase(database);
     TestServer.deleteRedisKeys(TestServer.REDIS_URL, keyPrefix);
@@ -181,6 +200,37 @@ class ThreeNodesBehindABalancerIT {
       for (DaokeClient client : clients) {
         eventually(() -> code(client.save(key, Images.png(8, 8, 2))).equals("ME01002"));
       }
+    } finally {
+      clients.forEach(DaokeClient::close);
+    }
+  }
+
+  @Test
+  void aPhoneAppCanTalkToADifferentNodeAtEveryStep() {
+    List<DaokeClient> clients = new ArrayList<>();
+    try {
+      for (ChildNode node : nodes) {
+        clients.add(new DaokeClient(node.port()));
+      }
+      List<SrvClient> srv = clients.stream().map(c -> new SrvClient(c.web())).toList();
+      String mobile = SrvClient.newMobile();
+      String password = "secret123";
+
+      assertThat(srv.get(0).post("verificationMsg", SrvClient.app("1").put("phonenumber", mobile)).getString("error"))
+        .isEqualTo("0");
+      JsonObject registered = srv.get(1).post("account", SrvClient.app("1").put("phonenumber", mobile)
+        .put("password", password).put("verificationcode", sms.lastCode(mobile)));
+      assertThat(registered.getString("error")).as("the code node 1 sent, checked by node 2").isEqualTo("0");
+      JsonObject login = srv.get(2).post("login", SrvClient.app("1").put("phonenumber", mobile).put("password", password));
+      assertThat(login.getString("error")).isEqualTo("0");
+
+      for (SrvClient node : srv) {
+        JsonObject detail = node.get("accountDetail", login.getString("access_token"));
+        assertThat(detail.getString("error")).as("node 3's token on every node").isEqualTo("0");
+        assertThat(detail.getJsonObject("data").getString("phonenumber")).isEqualTo(mobile);
+      }
+      JsonObject refreshed = srv.get(0).post("token", SrvClient.app("1").put("refresh_token", login.getString("refresh_token")));
+      assertThat(refreshed.getString("error")).as("node 3's session refreshed by node 1").isEqualTo("0");
     } finally {
       clients.forEach(DaokeClient::close);
     }
