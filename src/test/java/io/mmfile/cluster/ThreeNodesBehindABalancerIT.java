@@ -70,7 +70,7 @@ class ThreeNodesBehindABalancerIT {
     nginx = Nginx.start(ports);
     for (int i = 0; i < NODES; i++) {
       Path nodeDir = Files.createDirectories(dir.resolve("node-" + (i + 1)));
-      nodes.add(new ChildNode(nodeDir, ports.get(i), config()));
+      nodes.add(new ChildNode(nodeDir, ports.get(i), config(i + 1)));
     }
     app = nodes.get(0).createAppKey();
     for (ChildNode node : nodes) {
@@ -80,10 +80,11 @@ class ThreeNodesBehindABalancerIT {
   }
 
   /** Every node's settings: the same database, Redis and key prefix; URLs name the balancer. */
-  private Map<String, Object> config() {
+  private Map<String, Object> config(int number) {
     String auth = TestServer.MYSQL_PASSWORD.isEmpty() ? TestServer.MYSQL_USER
       : TestServer.MYSQL_USER + ":" + TestServer.MYSQL_PASSWORD;
     Map<String, Object> config = new LinkedHashMap<>();
+    config.put("node.id", "node-" + number);
     config.put("database.url", "mysql://" + auth + "@" + TestServer.MYSQL_HOST + ":" + TestServer.MYSQL_PORT + "/"
       + database);
     config.put("redis.url", TestServer.REDIS_URL);
@@ -140,15 +141,20 @@ class ThreeNodesBehindABalancerIT {
     assertThat(code(saved)).isEqualTo("0");
     sent.put(DaokeClient.result(saved).getString("url"), viaBalancer);
 
+    java.util.Set<String> servedBy = new java.util.HashSet<>();
     for (Map.Entry<String, Buffer> file : sent.entrySet()) {
       assertThat(file.getKey()).as("URLs name the balancer").startsWith("http://127.0.0.1:" + nginx.port() + "/");
-      for (ChildNode node : nodes) {
-        HttpResponse<Buffer> read = balancer.get(onNode(file.getKey(), node));
-        assertThat(read.statusCode()).as("%s through node on %d", file.getKey(), node.port()).isEqualTo(200);
+      for (int i = 0; i < NODES; i++) {
+        HttpResponse<Buffer> read = balancer.get(onNode(file.getKey(), nodes.get(i)));
+        assertThat(read.statusCode()).as("%s through node %d", file.getKey(), i + 1).isEqualTo(200);
         assertThat(read.body()).isEqualTo(file.getValue());
+        assertThat(read.getHeader("X-Mmfile-Node")).isEqualTo("node-" + (i + 1));
       }
-      assertThat(balancer.get(file.getKey()).body()).as("through the balancer").isEqualTo(file.getValue());
+      HttpResponse<Buffer> viaNginx = balancer.get(file.getKey());
+      assertThat(viaNginx.body()).as("through the balancer").isEqualTo(file.getValue());
+      servedBy.add(viaNginx.getHeader("X-Mmfile-Node"));
     }
+    assertThat(servedBy).as("nodes that answered through the balancer").hasSizeGreaterThan(1);
   }
 
   @Test
