@@ -158,7 +158,7 @@ public final class RequestTrace implements VertxServiceProvider {
   }
 
   public RequestTrace appKey(String appKey) {
-    if (appKey != null) {
+    if (appKey != null && !appKey.isEmpty()) {
       this.appKey = appKey;
     }
     return this;

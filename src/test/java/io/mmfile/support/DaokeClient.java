@@ -47,6 +47,8 @@ public final class DaokeClient implements AutoCloseable {
     fields.put("length", Long.toString(length));
     fields.putAll(extra);
     fields.put("sign", SignatureVerifier.sign(fields, app.secret()));
+    SecretWatch.watch(app.secret());
+    SecretWatch.watch(fields.get("sign"));
     return fields;
   }
 

@@ -18,6 +18,7 @@ public final class SmsGateway implements AutoCloseable {
   public SmsGateway() {
     server = await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
       JsonObject message = body.toJsonObject();
+      SecretWatch.watch(message.getString("code"));
       lastMessage.put(message.getString("mobile"), message);
       req.response().setStatusCode(202).end();
     })).listen(0, "127.0.0.1"));

@@ -33,6 +33,8 @@ public final class SrvClient {
   }
 
   public JsonObject post(String path, JsonObject body, String accessToken) {
+    SecretWatch.watch(accessToken);
+    watchSecrets(body);
     var request = web.post("/srv/v1/" + path);
     if (accessToken != null) {
       request.putHeader("Authorization", "Bearer " + accessToken);
@@ -41,11 +43,33 @@ public final class SrvClient {
     if (response.statusCode() != 200) {
       throw new AssertionError("srv answers HTTP 200, got " + response.statusCode() + ": " + response.bodyAsString());
     }
-    return response.bodyAsJsonObject();
+    JsonObject answer = response.bodyAsJsonObject();
+    watchSecrets(answer);
+    return answer;
+  }
+
+  /** Passwords, tokens, secrets and codes sent or received must never reach a log line (SecretWatch). */
+  static void watchSecrets(Object json) {
+    if (json instanceof JsonObject object) {
+      for (String key : object.fieldNames()) {
+        Object value = object.getValue(key);
+        String name = key.toLowerCase(java.util.Locale.ROOT);
+        if (value instanceof String text && (name.contains("password") || name.contains("secret") || name.equals("sign")
+          || name.contains("token") && text.length() >= 16
+          // SMS codes are digits; authorization codes long; other "code"s (error codes) are neither
+          || name.contains("code") && (text.matches("\\d{4,8}") || text.length() >= 16))) {
+          SecretWatch.watch(text);
+        }
+        watchSecrets(value);
+      }
+    } else if (json instanceof io.vertx.core.json.JsonArray array) {
+      array.forEach(SrvClient::watchSecrets);
+    }
   }
 
   /** A GET as the original client sends it: no platid, vercode or channel, only the Bearer header. */
   public JsonObject get(String path, String accessToken) {
+    SecretWatch.watch(accessToken);
     var request = web.get("/srv/v1/" + path);
     if (accessToken != null) {
       request.putHeader("Authorization", "Bearer " + accessToken);

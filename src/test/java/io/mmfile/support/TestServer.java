@@ -163,7 +163,9 @@ public final class TestServer implements AutoCloseable {
   }
 
   public AppKey newAppKey() {
-    return await(server.appKeys().create("test"));
+    AppKey key = await(server.appKeys().create("test"));
+    SecretWatch.watch(key.secret());
+    return key;
   }
 
   /**
