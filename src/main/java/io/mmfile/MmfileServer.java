@@ -36,6 +36,7 @@ import io.mmfile.files.StorageVerticle;
 import io.mmfile.files.StoreKind;
 import io.mmfile.files.UploadExchange;
 import io.mmfile.files.UploadGate;
+import io.mmfile.files.s3.S3BlobStore;
 import io.mmfile.files.volume.VolumeBlobStore;
 import io.mmfile.platform.AccessLog;
 import io.mmfile.platform.ClientAddress;
@@ -167,7 +168,11 @@ public final class MmfileServer {
           new RateLimiter(kv), config.auth(), metrics);
         LOG.info("metadata: {}; cache store and sessions: {}; token key id {}", database.description(),
           redis != null ? "Redis" : "in-process", keys.keyId());
-        return redis != null ? warnIfRedisDoesNotAnswer() : Future.succeededFuture();
+        if (durable instanceof S3BlobStore s3) {
+          LOG.info("durable store: S3, {}", s3.describe());
+        }
+        return (redis != null ? warnIfRedisDoesNotAnswer() : Future.<Void>succeededFuture())
+          .compose(v -> durable instanceof S3BlobStore s3 ? warnIfS3DoesNotAnswer(s3) : Future.succeededFuture());
       })
       .compose(v -> vertx.deployVerticle(() -> new StorageVerticle(stores, config.upload()),
         new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(config.storage().instances())))
@@ -192,7 +197,8 @@ public final class MmfileServer {
           new SrvRoutes(accounts, new AuthorizationCodes(appKeyCache, kv, secret), intake, uploads, urls, config.auth(),
             clientAddress),
           new WeiduRoutes(accounts, uploads, variants, stores, urls));
-        Health health = new Health(pool, redis, volume);
+        Health health = new Health(pool, redis, volume,
+          stores.durable() instanceof S3BlobStore s3 ? s3 : null);
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics, config.observability().metricsToken(),
           clientAddress, storeSizes());
         HttpVerticle.Front front = new HttpVerticle.Front(nodeId, clientAddress,
@@ -263,12 +269,27 @@ public final class MmfileServer {
       });
   }
 
+  /** Like Redis, the bucket is not waited for at start (readiness reports it), but a silent one is named. */
+  private Future<Void> warnIfS3DoesNotAnswer(S3BlobStore s3) {
+    return s3.ping()
+      .timeout(REDIS_PROBE_MS, TimeUnit.MILLISECONDS)
+      .recover(t -> {
+        LOG.warn("the S3 store ({}) does not answer ({}); /health/ready reports DOWN and durable uploads and"
+          + " downloads fail until it does", s3.describe(), t.getMessage() == null ? t.getClass().getSimpleName()
+          : t.getMessage());
+        return Future.succeededFuture();
+      });
+  }
+
   /** What start-up prepares on a worker thread. */
   private record DiskReady(SigningKeys keys, NodeSecret secret, BlobStore durable, String nodeId) {
   }
 
   /** The durable store {@code storage.durable} names; blocking (creates directories, rebuilds the volume index). */
   private BlobStore durableStore() {
+    if (config.storage().durable() == MmfileConfig.Durable.S3) {
+      return S3BlobStore.open(vertx, config.storage().s3().orElseThrow(), config.dataDir().resolve("s3-staging"), volume);
+    }
     if (config.storage().durable() == MmfileConfig.Durable.VOLUME) {
       return VolumeBlobStore.open(vertx, config.dataDir().resolve("volumes"), config.storage().volumes(),
           config.storage().fsync(), config.storage().fsyncWindowMs())

@@ -1,7 +1,9 @@
 package io.mmfile.files;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,6 +23,19 @@ public interface BlobStore {
 
   /** Removes a committed blob; succeeds when it is already gone. */
   Future<Void> delete(String fileId);
+
+  /**
+   * The blob of {@code record}, like {@link #read(String, long, long)}; a store that files blobs by their
+   * lifetime (the S3 store) finds them faster with the record.
+   */
+  default Future<Optional<BlobContent>> read(FileRecord record, long offset, long length) {
+    return read(record.fileId(), offset, length);
+  }
+
+  /** Removes the blob of {@code record}, like {@link #delete(String)}. */
+  default Future<Void> delete(FileRecord record) {
+    return delete(record.fileId());
+  }
 
   /** Releases files and threads at shutdown, after the storage verticles have stopped. */
   default void close() {
@@ -54,8 +69,8 @@ public interface BlobStore {
     }
   }
 
-  /** Bytes to serve: a file on disk (sent with zero copy) or a buffer. */
-  sealed interface BlobContent permits OnDisk, InMemory {
+  /** Bytes to serve: a file on disk (sent with zero copy), a buffer, or a stream from another server. */
+  sealed interface BlobContent permits OnDisk, InMemory, Streamed {
   }
 
   /**
@@ -87,5 +102,26 @@ public interface BlobStore {
 
   /** The requested range, already cut. */
   record InMemory(Buffer bytes) implements BlobContent {
+  }
+
+  /**
+   * The requested range as it arrives from an object store: {@code length} bytes, paused until the reader
+   * pipes or {@link #collect()}s them. A reader that gives up before the end calls {@code discard}, which
+   * drops the connection the bytes come on.
+   */
+  record Streamed(ReadStream<Buffer> stream, long length, Runnable discard) implements BlobContent {
+    /** All the bytes in one buffer (small files only: an image to resize). */
+    public Future<Buffer> collect() {
+      Promise<Buffer> done = Promise.promise();
+      Buffer all = Buffer.buffer((int) Math.min(Integer.MAX_VALUE, Math.max(0, length)));
+      stream.exceptionHandler(t -> {
+        discard.run();
+        done.tryFail(t);
+      });
+      stream.endHandler(v -> done.tryComplete(all));
+      stream.handler(all::appendBuffer);
+      stream.resume();
+      return done.future();
+    }
   }
 }

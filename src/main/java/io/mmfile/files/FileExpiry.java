@@ -24,7 +24,7 @@ public final class FileExpiry {
 
   public Future<Void> reclaim(FileRecord record) {
     stores.recordCache().forget(record.fileId());
-    return stores.of(record.store()).delete(record.fileId())
+    return stores.of(record.store()).delete(record)
       .compose(v -> stores.records().delete(record.fileId()))
       .onFailure(t -> LOG.warn("could not reclaim {}: {}", record.fileId(), t.getMessage()));
   }

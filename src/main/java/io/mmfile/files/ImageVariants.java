@@ -137,17 +137,21 @@ public final class ImageVariants {
     if (!admit()) {
       return Future.failedFuture(Failure.of(Failure.Kind.OVERLOADED, "every scaling thread is busy"));
     }
-    return stores.of(original.store()).read(original.fileId(), 0, original.size())
+    return stores.of(original.store()).read(original, 0, original.size())
       .compose(content -> {
         if (content.isEmpty()) {
           return Future.failedFuture(Failure.of(Failure.Kind.NOT_FOUND, "the original is gone"));
         }
-        return workers.executeBlocking(() -> {
-          ImageResizer.Rendered done = resizer.render(content.get(), resize, format);
-          rendered.incrementAndGet();
-          return new Hashed(done, sha256(done.bytes()));
-        }, false);
+        // An original in an object store is read into memory first: the decoder reads it on a worker.
+        return content.get() instanceof BlobStore.Streamed streamed
+          ? streamed.collect().map(bytes -> (BlobStore.BlobContent) new BlobStore.InMemory(bytes))
+          : Future.succeededFuture(content.get());
       })
+      .compose(source -> workers.executeBlocking(() -> {
+        ImageResizer.Rendered done = resizer.render(source, resize, format);
+        rendered.incrementAndGet();
+        return new Hashed(done, sha256(done.bytes()));
+      }, false))
       .onComplete(ar -> admitted.decrementAndGet())
       // The flight ends once the variant is in the cache store, so a request arriving just after it
       // finds the stored variant instead of rendering it again.

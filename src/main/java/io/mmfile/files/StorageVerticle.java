@@ -185,7 +185,7 @@ public final class StorageVerticle extends VerticleBase {
         .compose(v -> target == kind ? Future.succeededFuture(writer) : restage(target))
         .compose(w -> w.commit(ttlMs))
         .compose(v -> !insertRecord ? Future.<Void>succeededFuture() : stores.records().insert(record)
-          .recover(t -> stores.of(target).delete(fileId).transform(ignored -> Future.<Void>failedFuture(t))));
+          .recover(t -> stores.of(target).delete(record).transform(ignored -> Future.<Void>failedFuture(t))));
       tail.onSuccess(v -> {
         close();
         if (insertRecord) {

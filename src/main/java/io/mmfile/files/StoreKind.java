@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** Where a file's bytes live: {@code isStorage=true} picks the durable store, anything else the cache store. */
 public enum StoreKind {
-  /** Local disk volume (later: an S3-compatible object store). */
+  /** The store storage.durable names: local disk, volume files, or an S3-compatible bucket. */
   DURABLE,
   /** Redis when configured, else the in-process store. */
   CACHE;

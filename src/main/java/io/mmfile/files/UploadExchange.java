@@ -302,7 +302,7 @@ public final class UploadExchange {
     }
 
     private Future<Void> dropBytes(List<FileRecord> records) {
-      return Future.join(records.stream().map(r -> stores.of(r.store()).delete(r.fileId())).toList()).mapEmpty();
+      return Future.join(records.stream().map(r -> stores.of(r.store()).delete(r)).toList()).mapEmpty();
     }
 
     private void tick(long idleMs) {

@@ -1,5 +1,6 @@
 package io.mmfile.platform;
 
+import io.mmfile.files.s3.S3BlobStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -13,7 +14,7 @@ import io.vertx.sqlclient.Pool;
 
 /**
  * {@code /health/live}: the process serves HTTP. {@code /health/ready}: the SQL store and, when
- * configured, Redis answer, and the data volume has more free space than its floor
+ * configured, Redis and the S3 bucket answer, and the data volume has more free space than its floor
  * ({@link DataVolume}); a load balancer takes a node out of rotation while they do not.
  */
 public final class Health {
@@ -22,12 +23,14 @@ public final class Health {
   private final Pool pool;
   private final Redis redis;
   private final DataVolume volume;
+  private final S3BlobStore s3;
 
-  /** {@code redis} is null when the node runs without Redis. */
-  public Health(Pool pool, Redis redis, DataVolume volume) {
+  /** {@code redis} is null when the node runs without Redis, {@code s3} when the durable store is local. */
+  public Health(Pool pool, Redis redis, DataVolume volume, S3BlobStore s3) {
     this.pool = pool;
     this.redis = redis;
     this.volume = volume;
+    this.s3 = s3;
   }
 
   public void mount(Router router, Vertx vertx) {
@@ -40,6 +43,12 @@ public final class Health {
     if (redis != null) {
       ready.register("redis", TIMEOUT_MS, promise -> redis.send(Request.cmd(Command.PING))
         .onSuccess(r -> promise.complete(Status.OK()))
+        .onFailure(t -> promise.complete(Status.KO())));
+    }
+    if (s3 != null) {
+      // HEAD on the bucket: it exists, answers, and takes these credentials.
+      ready.register("s3", TIMEOUT_MS, promise -> s3.ping()
+        .onSuccess(v -> promise.complete(Status.OK()))
         .onFailure(t -> promise.complete(Status.KO())));
     }
     ready.register("disk", promise -> {

@@ -100,7 +100,7 @@ public record MmfileConfig(
    */
   public record Storage(int instances, long memoryCacheMaxBytes, int sweepIntervalSeconds, int recordCacheSize,
                         int recordCacheMinutes, long minFreeBytes, Durable durable, Fsync fsync, int fsyncWindowMs,
-                        Volumes volumes) {
+                        Volumes volumes, Optional<S3> s3) {
   }
 
   /**
@@ -111,8 +111,27 @@ public record MmfileConfig(
                         int jpegQuality) {
   }
 
-  /** The durable store: one file per upload ({@code disk}) or append-only volume files ({@code volume}). */
-  public enum Durable { DISK, VOLUME }
+  /**
+   * The durable store: one file per upload ({@code disk}), append-only volume files ({@code volume}), or
+   * objects in an S3-compatible bucket ({@code s3}).
+   */
+  public enum Durable { DISK, VOLUME, S3 }
+
+  /**
+   * The S3-compatible durable store: where ({@code endpoint}, {@code bucket}, {@code region}, addressed
+   * path-style or virtual-hosted), as whom, under which key {@code prefix}; bytes of an upload held in
+   * memory before it spills to a staging file, the part size of multipart uploads (a larger file is sent
+   * as one), connections and the idle timeout of one request. {@link #toString()} never shows the secret.
+   */
+  public record S3(URI endpoint, String bucket, String region, String accessKey, String secretKey, boolean pathStyle,
+                   String prefix, long memoryStageBytes, long partBytes, int maxConnections, int timeoutSeconds) {
+    @Override
+    public String toString() {
+      return "S3[endpoint=" + endpoint + ", bucket=" + bucket + ", region=" + region + ", accessKey=" + accessKey
+        + ", secretKey=***, pathStyle=" + pathStyle + ", prefix=" + prefix + ", memoryStageBytes=" + memoryStageBytes
+        + ", partBytes=" + partBytes + ", maxConnections=" + maxConnections + ", timeoutSeconds=" + timeoutSeconds + "]";
+    }
+  }
 
   /** When an upload to the volume store is acknowledged: after its write ({@code none}) or after an fsync. */
   public enum Fsync { NONE, GROUP }
@@ -164,6 +183,7 @@ public record MmfileConfig(
       r.integer("http.cache-store-max-age-seconds", 0, 365 * 86400));
     int storageInstances = r.integer("storage.instances", 1, 256);
     int writableVolumes = r.integer("storage.volume.writable", 0, 256);
+    Durable durable = r.choice("storage.durable", Durable.class);
     Storage storage = new Storage(
       storageInstances,
       r.longValue("storage.memory-cache-max-bytes", 0, Long.MAX_VALUE),
@@ -171,7 +191,7 @@ public record MmfileConfig(
       r.integer("storage.record-cache-size", 1, 100_000_000),
       r.integer("storage.record-cache-minutes", 1, 7 * 24 * 60),
       r.longValue("storage.min-free-bytes", 0, Long.MAX_VALUE),
-      r.choice("storage.durable", Durable.class),
+      durable,
       r.choice("storage.fsync", Fsync.class),
       r.integer("storage.fsync-window-ms", 0, 1000),
       new Volumes(
@@ -180,7 +200,8 @@ public record MmfileConfig(
         r.longValue("storage.volume.memory-stage-bytes", 0, 64L << 20),
         r.integer("storage.volume.garbage-threshold-percent", 1, 100),
         r.integer("storage.volume.expiry-bucket-seconds", 1, 30 * 86400),
-        r.integer("storage.volume.retire-grace-seconds", 0, 86400)));
+        r.integer("storage.volume.retire-grace-seconds", 0, 86400)),
+      durable == Durable.S3 ? Optional.of(s3(r)) : Optional.empty());
     long maxBytes = r.longValue("upload.max-bytes", 1, 1L << 40);
     int maxConcurrent = maxConcurrentUploads(r.integer("upload.max-concurrent", 0, 1_000_000));
     int perAppKey = r.integer("upload.max-concurrent-per-app-key", 0, 1_000_000);
@@ -364,6 +385,45 @@ public record MmfileConfig(
     }
     long perUpload = 4L * 1024 * 1024;
     return (int) Math.max(16, Math.min(1024, Runtime.getRuntime().maxMemory() / perUpload));
+  }
+
+  /** Bucket names as S3 allows them everywhere: 3-63 lower-case letters, digits, dots and hyphens. */
+  private static final java.util.regex.Pattern BUCKET = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
+  /** The {@code storage.s3.*} keys, read only when {@code storage.durable} is {@code s3}. */
+  private static S3 s3(Reader r) {
+    String endpointText = r.optionalString("storage.s3.endpoint").orElseThrow(() -> new ConfigException(
+      "storage.s3.endpoint", "is required with storage.durable=s3, e.g. https://s3.eu-west-1.amazonaws.com or"
+        + " http://127.0.0.1:9000"));
+    URI endpoint = uri("storage.s3.endpoint", endpointText, "http", "https");
+    if (endpoint.getHost() == null || endpoint.getRawUserInfo() != null || endpoint.getRawQuery() != null
+      || endpoint.getRawFragment() != null) {
+      throw new ConfigException("storage.s3.endpoint", "must be http(s)://host[:port] with no user, query or fragment,"
+        + " got '" + RedactedUrl.of(endpointText) + "'");
+    }
+    String bucket = r.string("storage.s3.bucket");
+    if (!BUCKET.matcher(bucket).matches() || bucket.contains("..")) {
+      throw new ConfigException("storage.s3.bucket", "must be 3-63 lower-case letters, digits, dots and hyphens,"
+        + " starting and ending with a letter or digit, got '" + bucket + "'");
+    }
+    String region = r.string("storage.s3.region");
+    if (!region.matches("[A-Za-z0-9-]{1,64}")) {
+      throw new ConfigException("storage.s3.region", "must be a region name like us-east-1, got '" + region + "'");
+    }
+    String accessKey = r.string("storage.s3.access-key");
+    // Read, and never echoed: not even its length goes into a message.
+    String secretKey = r.optionalString("storage.s3.secret-key").orElseThrow(() -> new ConfigException(
+      "storage.s3.secret-key", "is required with storage.durable=s3 (set MMFILE_STORAGE_S3_SECRET_KEY)"));
+    String prefix = r.optionalString("storage.s3.prefix").orElse("");
+    if (prefix.startsWith("/") || prefix.length() > 512 || !prefix.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+      throw new ConfigException("storage.s3.prefix", "must be printable ASCII without spaces, not start with '/',"
+        + " and be at most 512 characters, got '" + prefix + "'");
+    }
+    long partBytes = r.longValue("storage.s3.part-bytes", 5L << 20, 5L << 30);
+    return new S3(endpoint, bucket, region, accessKey, secretKey, r.bool("storage.s3.path-style"), prefix,
+      r.longValue("storage.s3.memory-stage-bytes", 0, 64L << 20), partBytes,
+      r.integer("storage.s3.max-connections", 1, 4096),
+      r.integer("storage.s3.timeout-seconds", 1, 3600));
   }
 
   private static List<Cidr> cidrs(String key, String list) {

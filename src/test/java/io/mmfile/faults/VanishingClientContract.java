@@ -32,13 +32,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 abstract class VanishingClientContract {
   abstract Backend backend();
 
+  /** Configuration that picks the durable store under test; the default store unless a subclass says. */
+  JsonObject storeOverrides() {
+    return new JsonObject();
+  }
+
   TestServer server;
   DaokeClient client;
   AppKey app;
 
   @BeforeAll
   void startServer() {
-    server = TestServer.start(backend(), new JsonObject().put("upload.chunk-bytes", 16 * 1024));
+    server = TestServer.start(backend(), new JsonObject().put("upload.chunk-bytes", 16 * 1024).mergeIn(storeOverrides()));
     client = new DaokeClient(server.port(), new WebClientOptions(), 4);
     app = server.newAppKey();
   }

@@ -142,4 +142,60 @@ class ConfigLoaderTest {
       .hasMessageContaining("'auth.node-secret'");
     assertThat(load(Map.of("MMFILE_AUTH_NODE_SECRET", "x".repeat(32))).auth().nodeSecret()).contains("x".repeat(32));
   }
+
+  private static final String SECRET = "s3-secret-that-must-never-show";
+
+  private static Map<String, String> s3(String... more) {
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
+      "MMFILE_STORAGE_DURABLE", "s3",
+      "MMFILE_STORAGE_S3_ENDPOINT", "http://127.0.0.1:9000",
+      "MMFILE_STORAGE_S3_BUCKET", "mmfile-files",
+      "MMFILE_STORAGE_S3_ACCESS_KEY", "minio",
+      "MMFILE_STORAGE_S3_SECRET_KEY", SECRET,
+      "MMFILE_STORAGE_S3_PATH_STYLE", "true",
+      "MMFILE_STORAGE_S3_PREFIX", "prod/"));
+    for (int i = 0; i < more.length; i += 2) {
+      env.put(more[i], more[i + 1]);
+    }
+    return env;
+  }
+
+  @Test
+  void theS3StoreIsReadFromItsKeysAndNeverShowsItsSecret() {
+    MmfileConfig config = load(s3());
+    MmfileConfig.S3 store = config.storage().s3().orElseThrow();
+    assertThat(config.storage().durable()).isEqualTo(MmfileConfig.Durable.S3);
+    assertThat(store.endpoint()).hasToString("http://127.0.0.1:9000");
+    assertThat(store.bucket()).isEqualTo("mmfile-files");
+    assertThat(store.region()).isEqualTo("us-east-1");
+    assertThat(store.pathStyle()).isTrue();
+    assertThat(store.prefix()).isEqualTo("prod/");
+    assertThat(store.secretKey()).isEqualTo(SECRET);
+    assertThat(config.toString()).doesNotContain(SECRET);
+    assertThat(load(Map.of()).storage().s3()).as("read only for storage.durable=s3").isEmpty();
+  }
+
+  @Test
+  void aBadS3SettingNamesItsKeyAndNotTheSecret() {
+    Map<String, String> noEndpoint = s3();
+    noEndpoint.remove("MMFILE_STORAGE_S3_ENDPOINT");
+    Map<String, String> noSecret = s3();
+    noSecret.remove("MMFILE_STORAGE_S3_SECRET_KEY");
+    assertThatThrownBy(() -> load(noEndpoint)).hasMessageContaining("'storage.s3.endpoint'");
+    assertThatThrownBy(() -> load(noSecret)).hasMessageContaining("'storage.s3.secret-key'");
+    assertThatThrownBy(() -> load(s3("MMFILE_STORAGE_S3_ENDPOINT", "ftp://store")))
+      .hasMessageContaining("'storage.s3.endpoint'");
+    assertThatThrownBy(() -> load(s3("MMFILE_STORAGE_S3_ENDPOINT", "http://key:" + SECRET + "@store:9000")))
+      .hasMessageContaining("'storage.s3.endpoint'").hasMessageNotContaining(SECRET);
+    assertThatThrownBy(() -> load(s3("MMFILE_STORAGE_S3_BUCKET", "Not_A_Bucket")))
+      .hasMessageContaining("'storage.s3.bucket'").hasMessageNotContaining(SECRET);
+    assertThatThrownBy(() -> load(s3("MMFILE_STORAGE_S3_ACCESS_KEY", "")))
+      .hasMessageContaining("'storage.s3.access-key'");
+    assertThatThrownBy(() -> load(s3("MMFILE_STORAGE_S3_PREFIX", "/rooted")))
+      .hasMessageContaining("'storage.s3.prefix'");
+    assertThatThrownBy(() -> load(s3("MMFILE_STORAGE_S3_PART_BYTES", "1024")))
+      .hasMessageContaining("'storage.s3.part-bytes'");
+    assertThatThrownBy(() -> load(s3("MMFILE_STORAGE_S3_PATH_STYLE", "maybe")))
+      .hasMessageContaining("'storage.s3.path-style'");
+  }
 }

@@ -2,6 +2,8 @@ package io.mmfile.support;
 
 import io.mmfile.MmfileServer;
 import io.mmfile.auth.AppKey;
+import io.mmfile.files.s3.S3BlobStore;
+import io.mmfile.files.s3.S3Client;
 import io.mmfile.files.volume.VolumeBlobStore;
 import io.mmfile.platform.ConfigLoader;
 import io.mmfile.platform.KeyValueStores;
@@ -176,13 +178,26 @@ public final class TestServer implements AutoCloseable {
     if (server.stores().durable() instanceof VolumeBlobStore volumes) {
       return volumes.fileIds().stream().map(Path::of).toList();
     }
+    if (server.stores().durable() instanceof S3BlobStore s3) {
+      // What the bucket holds, asked of the S3 server itself.
+      return await(s3.client().listKeys(server.config().storage().s3().orElseThrow().prefix())).stream()
+        .map(key -> Path.of(s3.fileIdOf(key).orElse(key))).toList();
+    }
     return listFiles(dataDir.resolve("files"), p -> !p.getFileName().toString().endsWith(".part"));
   }
 
-  /** Partial files still waiting in the durable store's staging directory (either store's). */
+  /**
+   * Partial files still waiting in the durable store's staging directory (any store's); with the S3
+   * store also the bucket's unfinished multipart uploads, one path per upload, named by its key.
+   */
   public List<Path> stagedParts() {
     List<Path> parts = new ArrayList<>(listFiles(dataDir.resolve("files"), p -> p.getFileName().toString().endsWith(".part")));
     parts.addAll(listFiles(dataDir.resolve("volumes").resolve("staging"), p -> true));
+    parts.addAll(listFiles(dataDir.resolve("s3-staging"), p -> true));
+    if (server.stores().durable() instanceof S3BlobStore s3) {
+      await(s3.client().listMultipartUploads(server.config().storage().s3().orElseThrow().prefix()))
+        .forEach(upload -> parts.add(Path.of(upload.key())));
+    }
     return parts;
   }
 
@@ -226,6 +241,13 @@ public final class TestServer implements AutoCloseable {
         }
       }
     } finally {
+      server.config().storage().s3().ifPresent(s3 -> {
+        try {
+          cleanBucket(s3);
+        } catch (RuntimeException e) {
+          // a test that stopped its S3 server took the objects with it
+        }
+      });
       deleteTree(dataDir);
     }
   }
@@ -246,6 +268,24 @@ public final class TestServer implements AutoCloseable {
       }
     } finally {
       vertx.close();
+    }
+  }
+
+  /** Removes the objects and unfinished multipart uploads under the node's prefix, many at a time. */
+  private static void cleanBucket(MmfileConfig.S3 s3) {
+    Vertx cleaner = Vertx.vertx();
+    try {
+      S3Client client = new S3Client(cleaner, s3);
+      List<String> keys = await(client.listKeys(s3.prefix()));
+      for (int at = 0; at < keys.size(); at += 32) {
+        await(Future.all(keys.subList(at, Math.min(keys.size(), at + 32)).stream().map(client::delete).toList()));
+      }
+      for (S3Client.MultipartUpload upload : await(client.listMultipartUploads(s3.prefix()))) {
+        await(client.abortMultipartUpload(upload.key(), upload.uploadId()));
+      }
+      await(client.close());
+    } finally {
+      cleaner.close();
     }
   }
 

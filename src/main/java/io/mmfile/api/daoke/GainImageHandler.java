@@ -109,7 +109,7 @@ public final class GainImageHandler implements Handler<RoutingContext> {
         return;
       }
       FileRecord original = record.get();
-      serve(ctx, original, now, (from, count) -> stores.of(original.store()).read(original.fileId(), from, count));
+      serve(ctx, original, now, (from, count) -> stores.of(original.store()).read(original, from, count));
     }));
   }
 
@@ -241,6 +241,18 @@ public final class GainImageHandler implements Handler<RoutingContext> {
         });
       } else if (bytes instanceof BlobStore.InMemory memory) {
         response.end(memory.bytes());
+      } else if (bytes instanceof BlobStore.Streamed streamed) {
+        headers.set(HttpHeaders.CONTENT_LENGTH, Long.toString(count));
+        response.send(streamed.stream()).onFailure(t -> {
+          // The client went away or the object store's answer broke off: drop its connection too.
+          streamed.discard().run();
+          if (!response.headWritten()) {
+            LOG.warn("gainImage {}: {}", record.fileId(), t.getMessage());
+            bare(response, 500);
+          } else {
+            response.reset();
+          }
+        });
       }
     }));
   }

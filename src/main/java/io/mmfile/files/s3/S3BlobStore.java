@@ -1,0 +1,361 @@
+package io.mmfile.files.s3;
+
+import io.mmfile.files.BlobStore;
+import io.mmfile.files.FileRecord;
+import io.mmfile.platform.DataVolume;
+import io.mmfile.platform.Failure;
+import io.mmfile.platform.MmfileConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The durable store in an S3-compatible bucket ({@code storage.durable=s3}): one object per file, so that
+ * every node sharing the bucket (and the SQL database) serves every file. Keys are
+ * {@code <prefix>files/<fileId>} for files that live forever and {@code <prefix>expiring/<fileId>} for
+ * files with a {@code cacheTime}, so that a lifecycle rule on {@code expiring/} can back up the sweep
+ * (README, "The S3 store").
+ *
+ * <p><b>Writing.</b> An upload's length is known only at its commit, so a writer keeps the upload's
+ * chunks (the buffers the storage verticle received) until {@code memory-stage-bytes}, past that it
+ * spills them to a staging file under {@code data.dir/s3-staging}. The commit sends the file: up to
+ * {@code part-bytes} in one PUT, larger as a multipart upload of {@code part-bytes} parts streamed from
+ * the staging file. Memory per upload stays at the stage size whatever the file's size. Nothing reaches
+ * the bucket before the commit, so an upload cut off while it arrives leaves nothing there; a commit that
+ * fails aborts its multipart upload and deletes its key (the key is the upload's own, new id).
+ *
+ * <p>Writers do blocking file I/O on the staging file: they are driven only by the storage (worker)
+ * verticles. Reads and deletes are asynchronous and safe on an event loop; a read streams the object's
+ * range back ({@link BlobStore.Streamed}).
+ */
+public final class S3BlobStore implements BlobStore {
+  private static final Logger LOG = LoggerFactory.getLogger(S3BlobStore.class);
+  private static final int TRANSFER_BLOCK = 256 * 1024;
+  static final String PERMANENT = "files/";
+  static final String EXPIRING = "expiring/";
+
+  private final S3Client client;
+  private final MmfileConfig.S3 config;
+  private final Path staging;
+  private final DataVolume volume;
+
+  private S3BlobStore(S3Client client, MmfileConfig.S3 config, Path staging, DataVolume volume) {
+    this.client = client;
+    this.config = config;
+    this.staging = staging.toAbsolutePath();
+    this.volume = volume;
+  }
+
+  /** Opens the store and empties its staging directory (uploads of a previous run never committed); blocking. */
+  public static S3BlobStore open(Vertx vertx, MmfileConfig.S3 config, Path staging, DataVolume volume) {
+    S3BlobStore store = new S3BlobStore(new S3Client(vertx, config), config, staging, volume);
+    try {
+      Files.createDirectories(store.staging);
+      try (var parts = Files.newDirectoryStream(store.staging)) {
+        for (Path part : parts) {
+          Files.deleteIfExists(part);
+        }
+      }
+    } catch (IOException e) {
+      store.close();
+      throw new IllegalStateException("cannot prepare the S3 staging directory " + store.staging + ": " + e.getMessage(), e);
+    }
+    return store;
+  }
+
+  public S3Client client() {
+    return client;
+  }
+
+  /** Endpoint, bucket and prefix, for the log; never a credential. */
+  public String describe() {
+    return client.describe();
+  }
+
+  /** Answers when the bucket answers (readiness). */
+  public Future<Void> ping() {
+    return client.headBucket();
+  }
+
+  /** The object key of a file. */
+  public String key(String fileId, boolean expiring) {
+    return config.prefix() + (expiring ? EXPIRING : PERMANENT) + fileId;
+  }
+
+  /** The file id of an object key of this store, or empty for a key that is not one. */
+  public Optional<String> fileIdOf(String key) {
+    for (String kind : List.of(PERMANENT, EXPIRING)) {
+      String start = config.prefix() + kind;
+      if (key.startsWith(start)) {
+        return Optional.of(key.substring(start.length()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public BlobWriter create(String fileId) {
+    return new S3Writer(fileId);
+  }
+
+  /** A file that lives forever; with its record, {@link #read(FileRecord, long, long)} also finds an expiring one. */
+  @Override
+  public Future<Optional<BlobContent>> read(String fileId, long offset, long length) {
+    return fetch(key(fileId, false), offset, length);
+  }
+
+  @Override
+  public Future<Optional<BlobContent>> read(FileRecord record, long offset, long length) {
+    return fetch(key(record.fileId(), record.expiresMs() != null), offset, length);
+  }
+
+  private Future<Optional<BlobContent>> fetch(String key, long offset, long length) {
+    if (length <= 0) {
+      // HEAD, or an empty file: only whether it is there.
+      return client.exists(key).map(exists -> exists ? Optional.of(new InMemory(Buffer.buffer())) : Optional.empty());
+    }
+    return client.get(key, offset, length).map(found -> found.map(response ->
+      new Streamed(response, length, () -> response.request().reset())));
+  }
+
+  /** Without the record the key's lifetime is unknown: both are deleted. */
+  @Override
+  public Future<Void> delete(String fileId) {
+    return Future.all(client.delete(key(fileId, false)), client.delete(key(fileId, true))).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> delete(FileRecord record) {
+    return client.delete(key(record.fileId(), record.expiresMs() != null));
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  /** One upload: chunks held until {@code memory-stage-bytes}, then a staging file; sent at commit. */
+  private final class S3Writer implements BlobWriter {
+    private final String fileId;
+    private final List<Buffer> chunks = new ArrayList<>();
+    private long size;
+    private Path spillPath;
+    private FileChannel spill;
+    private boolean done;
+
+    S3Writer(String fileId) {
+      this.fileId = fileId;
+    }
+
+    @Override
+    public Future<Void> write(Buffer chunk) {
+      if (done) {
+        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "upload " + fileId + " is finished"));
+      }
+      int n = chunk.length();
+      if (n == 0) {
+        return Future.succeededFuture();
+      }
+      size += n;
+      if (spill == null && size <= config.memoryStageBytes()) {
+        chunks.add(chunk);
+        return Future.succeededFuture();
+      }
+      if (!volume.writable()) {
+        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED,
+          "S3 store staging " + staging + " refuses writes: " + volume.describe()));
+      }
+      try {
+        FileChannel out = spill();
+        ByteBuffer bytes = nio(chunk);
+        while (bytes.hasRemaining()) {
+          out.write(bytes);
+        }
+        return Future.succeededFuture();
+      } catch (IOException e) {
+        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "stage " + fileId + ": " + e.getMessage(), e));
+      }
+    }
+
+    private FileChannel spill() throws IOException {
+      if (spill == null) {
+        spillPath = staging.resolve(fileId + ".part");
+        spill = FileChannel.open(spillPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+          StandardOpenOption.WRITE);
+        for (Buffer held : chunks) {
+          ByteBuffer b = nio(held);
+          while (b.hasRemaining()) {
+            spill.write(b);
+          }
+        }
+        chunks.clear();
+      }
+      return spill;
+    }
+
+    @Override
+    public Future<Void> truncate(long newSize) {
+      if (newSize > size || newSize < 0) {
+        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "cannot grow " + fileId + " by truncating"));
+      }
+      try {
+        if (spill != null) {
+          spill.truncate(newSize);
+        } else {
+          long kept = 0;
+          List<Buffer> cut = new ArrayList<>();
+          for (Buffer chunk : chunks) {
+            if (kept >= newSize) {
+              break;
+            }
+            int take = (int) Math.min(chunk.length(), newSize - kept);
+            cut.add(take == chunk.length() ? chunk : chunk.slice(0, take));
+            kept += take;
+          }
+          chunks.clear();
+          chunks.addAll(cut);
+        }
+        size = newSize;
+        return Future.succeededFuture();
+      } catch (IOException e) {
+        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "truncate " + fileId + ": " + e.getMessage(), e));
+      }
+    }
+
+    @Override
+    public Future<Void> commit(long ttlMs) {
+      if (done) {
+        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "upload " + fileId + " is finished"));
+      }
+      done = true;
+      String key = key(fileId, ttlMs != 0);
+      Map<String, String> headers = ttlMs != 0
+        ? Map.of("x-amz-meta-mmfile-expires-ms", Long.toString(System.currentTimeMillis() + ttlMs))
+        : Map.of();
+      Future<Void> sent;
+      if (spill == null) {
+        Buffer body = Buffer.buffer((int) size);
+        chunks.forEach(body::appendBuffer);
+        sent = client.put(key, body, headers);
+      } else {
+        try {
+          spill.close();
+        } catch (IOException e) {
+          release();
+          return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "stage " + fileId + ": " + e.getMessage(), e));
+        }
+        sent = size <= config.partBytes()
+          ? client.put(key, new S3Client.FileRegion(spillPath, 0, size), headers)
+          : multipart(key, headers);
+      }
+      return sent
+        // A PUT whose answer was lost may still have stored the object: the key is this upload's alone.
+        .recover(t -> client.delete(key).transform(ignored -> Future.<Void>failedFuture(t)))
+        .eventually(() -> {
+          release();
+          return Future.succeededFuture();
+        });
+    }
+
+    /** Parts of {@code part-bytes} from the staging file, one after the other; aborted on any failure. */
+    private Future<Void> multipart(String key, Map<String, String> headers) {
+      return client.createMultipartUpload(key, headers).compose(uploadId ->
+        parts(key, uploadId, 1, 0, new ArrayList<>())
+          .compose(etags -> client.completeMultipartUpload(key, uploadId, etags))
+          .recover(t -> client.abortMultipartUpload(key, uploadId)
+            .onFailure(a -> LOG.warn("multipart upload {} of {} could not be aborted ({}); the bucket's lifecycle rule"
+              + " (AbortIncompleteMultipartUpload) removes its parts", uploadId, key, a.getMessage()))
+            .transform(ignored -> Future.<Void>failedFuture(t))));
+    }
+
+    private Future<List<String>> parts(String key, String uploadId, int number, long offset, List<String> etags) {
+      if (offset >= size) {
+        return Future.succeededFuture(etags);
+      }
+      long length = Math.min(config.partBytes(), size - offset);
+      return client.uploadPart(key, uploadId, number, new S3Client.FileRegion(spillPath, offset, length))
+        .compose(etag -> {
+          etags.add(etag);
+          return parts(key, uploadId, number + 1, offset + length, etags);
+        });
+    }
+
+    @Override
+    public Future<Void> abort() {
+      done = true;
+      release();
+      return Future.succeededFuture();
+    }
+
+    private void release() {
+      chunks.clear();
+      if (spillPath != null) {
+        try {
+          if (spill != null) {
+            spill.close();
+          }
+          Files.deleteIfExists(spillPath);
+        } catch (IOException e) {
+          LOG.warn("could not remove staging file {}: {}", spillPath, e.getMessage());
+        }
+        spill = null;
+        spillPath = null;
+      }
+    }
+
+    @Override
+    public Future<BlobWriter> transferTo(BlobWriter target) {
+      done = true;
+      Future<Void> copied;
+      if (spill != null) {
+        copied = copySpill(target, 0);
+      } else {
+        Future<Void> chain = Future.succeededFuture();
+        for (Buffer chunk : List.copyOf(chunks)) {
+          chain = chain.compose(v -> target.write(chunk));
+        }
+        copied = chain;
+      }
+      return copied.eventually(() -> {
+        release();
+        return Future.succeededFuture();
+      }).map(target);
+    }
+
+    /** One block at a time, the next read only after the target took the previous block. */
+    private Future<Void> copySpill(BlobWriter target, long at) {
+      if (at >= size) {
+        return Future.succeededFuture();
+      }
+      try {
+        ByteBuffer block = ByteBuffer.allocate((int) Math.min(TRANSFER_BLOCK, size - at));
+        int n = spill.read(block, at);
+        if (n <= 0) {
+          return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "staging file of " + fileId + " ended early"));
+        }
+        return target.write(Buffer.buffer(block.array()).slice(0, n)).compose(v -> copySpill(target, at + n));
+      } catch (IOException e) {
+        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "stage " + fileId + ": " + e.getMessage(), e));
+      }
+    }
+  }
+
+  /** The bytes of a buffer without copying them (a heap buffer is wrapped, not copied). */
+  private static ByteBuffer nio(Buffer chunk) {
+    return ((BufferInternal) chunk).getByteBuf().nioBuffer();
+  }
+}
