@@ -1,5 +1,6 @@
 package io.mmfile.files;
 
+import io.mmfile.platform.BodyFailures;
 import io.mmfile.platform.Failure;
 import io.mmfile.platform.MmfileConfig;
 import io.vertx.core.Future;
@@ -31,7 +32,7 @@ public final class FileIntake {
   public Staged stage(HttpServerFileUpload upload) {
     upload.pause();
     Staged staged = new Staged(upload);
-    upload.exceptionHandler(t -> staged.fail(MultipartBody.failureOf(t)));
+    upload.exceptionHandler(t -> staged.fail(BodyFailures.of(t)));
     UploadSink.open(bus, StoreKind.DURABLE, limits).onComplete(opened -> {
       if (opened.failed()) {
         staged.fail(opened.cause());

@@ -1,12 +1,9 @@
 package io.mmfile.files;
 
+import io.mmfile.platform.BodyFailures;
 import io.mmfile.platform.Failure;
-import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClosedException;
-import io.vertx.core.http.StreamResetException;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
@@ -14,14 +11,14 @@ import java.util.Optional;
 /**
  * What mmfile checks about a multipart/form-data body around Netty's decoder, which does the parsing:
  * the boundary in the Content-Type (Netty fails on an empty or missing one with a 500-shaped
- * exception), the close delimiter (Netty says nothing when a body ends without it), and what each
- * decoder exception means for the client.
+ * exception) and the close delimiter (Netty says nothing when a body ends without it); what each
+ * decoder exception means for the client is {@link BodyFailures}'s.
  */
 public final class MultipartBody {
   /** The parameter names of {@link Failure.Kind#INVALID_PARAMETER} failures for the request limits. */
   public static final String PARTS = "form parts";
-  public static final String FIELDS = "form fields";
-  public static final String FIELD_SIZE = "form field size";
+  public static final String FIELDS = BodyFailures.FIELDS;
+  public static final String FIELD_SIZE = BodyFailures.FIELD_SIZE;
   public static final String BODY_SIZE = "body size";
 
   private static final int MAX_BOUNDARY = 70;
@@ -63,33 +60,6 @@ public final class MultipartBody {
       return Optional.of(value);
     }
     return Optional.empty();
-  }
-
-  /**
-   * What a failure reported by Vert.x or Netty while reading a multipart body means: the client broke
-   * the format or crossed a form limit (its own fault, answered with a client code), or the connection
-   * went away.
-   */
-  public static Failure failureOf(Throwable t) {
-    if (t instanceof Failure f) {
-      return f;
-    }
-    if (t instanceof HttpPostRequestDecoder.TooManyFormFieldsException) {
-      return Failure.invalid(FIELDS);
-    }
-    if (t instanceof HttpPostRequestDecoder.TooLongFormFieldException) {
-      return Failure.invalid(FIELD_SIZE);
-    }
-    if (t instanceof HttpPostRequestDecoder.ErrorDataDecoderException && t.getCause() instanceof IOException) {
-      // A field past the factory's size limit (upload.max-field-bytes) surfaces as an IOException inside.
-      return Failure.invalid(FIELD_SIZE);
-    }
-    if (t instanceof HttpClosedException || t instanceof StreamResetException) {
-      return Failure.of(Failure.Kind.ABORTED, "the client went away", t);
-    }
-    // Anything else the decoder throws (ErrorDataDecoderException, or an index error on a part header
-    // such as "Content-Disposition: form-data; x") is a body that is not well-formed multipart.
-    return Failure.of(Failure.Kind.MALFORMED_BODY, "malformed multipart body: " + t, t);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.mmfile.files;
 
+import io.mmfile.platform.BodyFailures;
 import io.mmfile.platform.ClientAddress;
 import io.mmfile.platform.Failure;
 import io.mmfile.platform.MmfileConfig;
@@ -8,7 +9,6 @@ import io.mmfile.platform.RequestTrace;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerFileUpload;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -215,7 +215,7 @@ public final class UploadExchange {
       try {
         request.setExpectMultipart(true);
       } catch (RuntimeException e) {
-        fail(MultipartBody.failureOf(e));
+        fail(BodyFailures.of(e));
         return;
       }
       request.handler(data -> {
@@ -232,7 +232,7 @@ public final class UploadExchange {
         closeDelimiter.feed(data);
       });
       request.uploadHandler(this::onPart);
-      request.exceptionHandler(t -> fail(MultipartBody.failureOf(t)));
+      request.exceptionHandler(t -> fail(BodyFailures.of(t)));
       request.endHandler(v -> onEnd());
       reading = true;
       lastWireMs = System.currentTimeMillis();
@@ -347,8 +347,9 @@ public final class UploadExchange {
       }
       resetWhenEnded = bodyUnread && http2;
       if (!response.ended() && !response.closed()) {
+        // Written at once if the body is unread (HttpVerticle's early-answer flush), before Vert.x may
+        // close the connection after a decoder exception.
         route.refuse(response, failure);
-        flushNow(request.connection());
       }
       if (bodyUnread) {
         if (!http2) {
@@ -384,18 +385,6 @@ public final class UploadExchange {
       if (permit != null) {
         permit.release();
       }
-    }
-  }
-
-  /**
-   * Writes out what the connection holds now. Vert.x defers the flush of writes made while it reads
-   * until the read completes; when Netty's decoder throws something Vert.x does not expect (a part
-   * header such as {@code Content-Disposition: form-data; x}), Vert.x closes the connection right after
-   * our exception handler returns, and an answer not flushed by then is lost.
-   */
-  private static void flushNow(HttpConnection connection) {
-    if (connection instanceof io.vertx.core.net.impl.VertxConnection netty) {
-      netty.flush();
     }
   }
 

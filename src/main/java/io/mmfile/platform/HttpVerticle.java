@@ -55,6 +55,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     traceRequests(router, front);
+    router.route().handler(HttpVerticle::flushEarlyAnswers);
     allowCrossOrigin(router, config.http().cors());
     if (front.metricsEndpoint() != null) {
       front.metricsEndpoint().mount(router);
@@ -116,6 +117,34 @@ public final class HttpVerticle extends VerticleBase {
     if (client != null) {
       front.accessLog().log(request, client, trace, completed);
     }
+  }
+
+  /**
+   * An answer given before the request's body was all read (a refused upload, a body the decoder
+   * cannot parse) is flushed as soon as it is written. Vert.x defers the flush of writes made while it
+   * reads until the read completes; when Netty's form decoder throws something Vert.x does not expect
+   * (a part header such as {@code Content-Disposition: form-data; x}), Vert.x closes the connection
+   * right after the request's exception handler (where the dialect answers) returns, and an answer not
+   * flushed by then is lost: the client would see the connection close without a word. Requests
+   * without a body, and HTTP/2 (which resets a stream instead), need nothing.
+   */
+  static void flushEarlyAnswers(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2 && hasBody(request)) {
+      // The body-end handler, not the end handler: Vert.x reports a decoder exception to the response
+      // too, and the routing context's end handlers run once, for whichever comes first.
+      ctx.addBodyEndHandler(v -> {
+        if (!request.isEnded() && request.connection() instanceof io.vertx.core.net.impl.VertxConnection connection) {
+          connection.flush();
+        }
+      });
+    }
+    ctx.next();
+  }
+
+  private static boolean hasBody(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return length != null ? !"0".equals(length.trim()) : request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
   }
 
   /**

@@ -163,7 +163,7 @@ abstract class UploadExchangeContract {
           + boundary + "--\r\n");
 
         assertThat(daokeCode(send(SAVE, form.contentType(), body))).isEqualTo("ME01006");
-        eventually(() -> logged.list.stream().anyMatch(e -> e.getFormattedMessage().contains("malformed multipart")));
+        eventually(() -> logged.list.stream().anyMatch(e -> e.getFormattedMessage().contains("malformed form body")));
       } finally {
         logger.detachAppender(logged);
       }

@@ -8,6 +8,7 @@ import io.mmfile.auth.AppKey;
 import io.mmfile.support.Backend;
 import io.mmfile.support.DaokeClient;
 import io.mmfile.support.Images;
+import io.mmfile.support.SocketExchange;
 import io.mmfile.support.SrvClient;
 import io.mmfile.support.TestServer;
 import io.vertx.core.MultiMap;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -245,6 +247,59 @@ abstract class HttpFrontContract {
       assertThat(wrongMethod.statusCode()).isEqualTo(405);
       assertThat(wrongMethod.bodyAsJsonObject())
         .isEqualTo(new JsonObject().put("code", 405).put("result", "method not allowed"));
+    }
+  }
+
+  /**
+   * A multipart body whose part header Netty's decoder cannot parse (a parameter without {@code =}),
+   * sent to the routes that read their whole body before they run: each answers in its own dialect's
+   * bad-parameter shape, instead of the connection closing without a word.
+   */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class MalformedMultipartOnWholeBodyRoutes {
+    static final String BODY = "--B\r\nContent-Disposition: form-data; na2Content-Disposition: form-data; na2e=\"platid\"\r\n\r\n"
+      + "1\r\n--B\r\nC=\"username\"\r\n\r\nabcd\r\n--B--\r\n";
+
+    SocketExchange.Answer post(String path, String... headers) {
+      byte[] body = BODY.getBytes(StandardCharsets.ISO_8859_1);
+      String head = "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + body.length
+        + "\r\nContent-Type: multipart/form-data; boundary=B" + String.join("", headers);
+      return SocketExchange.exchange(server.port(), head, body, 15_000);
+    }
+
+    @Test
+    void srvLoginAnswersBadParameters() {
+      SocketExchange.Answer answer = post("/srv/v1/login");
+
+      assertThat(answer.status()).as(answer.head()).isEqualTo(200);
+      assertThat(new JsonObject(answer.bodyText()).getString("error")).isEqualTo("12");
+    }
+
+    @Test
+    void srvBase64AvatarAnswersBadParametersWithItsTokenStatus() {
+      String[] account = newAccount();
+      SocketExchange.Answer answer = post("/srv/v1/pic/uploadBase64", "\r\nAuthorization: Bearer " + account[1]);
+
+      assertThat(answer.status()).as(answer.head()).isEqualTo(200);
+      assertThat(new JsonObject(answer.bodyText()).getString("error")).isEqualTo("12");
+    }
+
+    @Test
+    void weiduProfileAnswers400() {
+      String[] account = newAccount();
+      SocketExchange.Answer answer = post("/weidu/api/v1/users/accountinfo", "\r\nAuthorization: Bearer " + account[1]);
+
+      assertThat(answer.status()).as(answer.head()).isEqualTo(400);
+      assertThat(new JsonObject(answer.bodyText()).getInteger("code")).isEqualTo(400);
+    }
+
+    @Test
+    void daokeUserBindMobileAnswersTheEnvelopesBadBody() {
+      SocketExchange.Answer answer = post("/accountapi/v2/userBindMobile");
+
+      assertThat(answer.status()).as(answer.head()).isEqualTo(200);
+      assertThat(new JsonObject(answer.bodyText()).getString("ERRORCODE")).isEqualTo("ME01006");
     }
   }
 

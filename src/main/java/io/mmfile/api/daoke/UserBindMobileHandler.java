@@ -6,6 +6,7 @@ import io.mmfile.accounts.AccountService.MobileBinding;
 import io.mmfile.auth.AppKey;
 import io.mmfile.auth.AppKeyCache;
 import io.mmfile.auth.SignatureVerifier;
+import io.mmfile.platform.BodyFailures;
 import io.mmfile.platform.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -89,10 +90,7 @@ public final class UserBindMobileHandler implements Handler<RoutingContext> {
 
   /** A body over the limit, or anything unexpected, still answers with the envelope. */
   public void failure(RoutingContext ctx) {
-    Failure f = ctx.failure() instanceof Failure known ? known
-      : ctx.statusCode() == 413 ? Failure.invalid("body")
-      : Failure.of(Failure.Kind.STORE_FAILED, "unexpected failure");
-    DaokeEnvelope.error(ctx.response(), f);
+    DaokeEnvelope.error(ctx.response(), BodyFailures.ofRoute(ctx, "body"));
   }
 
   private static String blankToNull(String value) {

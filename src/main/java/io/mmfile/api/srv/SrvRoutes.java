@@ -15,6 +15,7 @@ import io.mmfile.files.FileRecord;
 import io.mmfile.files.FileUrls;
 import io.mmfile.files.StoreKind;
 import io.mmfile.files.UploadExchange;
+import io.mmfile.platform.BodyFailures;
 import io.mmfile.platform.ClientAddress;
 import io.mmfile.platform.Failure;
 import io.mmfile.platform.RequestTrace;
@@ -413,11 +414,7 @@ public final class SrvRoutes implements Dialect {
 
   /** Body limits and unexpected errors still answer in srv's shape. */
   private void failure(RoutingContext ctx) {
-    Failure f = ctx.failure() instanceof Failure known ? known
-      : ctx.statusCode() == 413 || ctx.statusCode() == 400 ? Failure.invalid("body")
-      : Failure.wrap(ctx.failure() == null ? new IllegalStateException("status " + ctx.statusCode()) : ctx.failure(),
-        Failure.Kind.STORE_FAILED);
-    reply(ctx, Future.failedFuture(f), false);
+    reply(ctx, Future.failedFuture(BodyFailures.ofRoute(ctx, "body")), false);
   }
 
   /** The app key of the request's authorization code, null when it had none (and none is required). */

@@ -14,6 +14,8 @@ import io.mmfile.files.Resize;
 import io.mmfile.files.StoreKind;
 import io.mmfile.files.UploadExchange;
 import io.mmfile.platform.Dialect;
+import io.mmfile.files.MultipartBody;
+import io.mmfile.platform.BodyFailures;
 import io.mmfile.platform.Failure;
 import io.mmfile.platform.RequestTrace;
 import io.vertx.core.Future;
@@ -232,11 +234,7 @@ public final class WeiduRoutes implements Dialect {
   }
 
   private void failure(RoutingContext ctx) {
-    Failure f = ctx.failure() instanceof Failure known ? known
-      : ctx.statusCode() == 413 ? Failure.invalid("body size")
-      : Failure.wrap(ctx.failure() == null ? new IllegalStateException("status " + ctx.statusCode()) : ctx.failure(),
-        Failure.Kind.STORE_FAILED);
-    respond(ctx, 200, Future.failedFuture(f));
+    respond(ctx, 200, Future.failedFuture(BodyFailures.ofRoute(ctx, MultipartBody.BODY_SIZE)));
   }
 
   private static String extension(String name) {
