@@ -194,7 +194,7 @@ public final class MmfileServer {
           new DaokeRoutes(new SaveImageHandler(uploads, appKeyCache, urls),
             new GainImageHandler(stores, expiry, variants, config.http().cacheStoreMaxAgeSeconds()),
             new UserBindMobileHandler(appKeyCache, accounts)),
-          new SrvRoutes(accounts, new AuthorizationCodes(appKeyCache, kv, secret), intake, uploads, urls, config.auth(),
+          new SrvRoutes(accounts, new AuthorizationCodes(appKeyCache, kv, secret), uploads, urls, config.auth(),
             clientAddress),
           new WeiduRoutes(accounts, uploads, variants, stores, urls));
         Health health = new Health(pool, redis, volume,

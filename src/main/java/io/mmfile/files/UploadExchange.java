@@ -7,6 +7,7 @@ import io.mmfile.platform.MmfileConfig;
 import io.mmfile.platform.NodeMetrics;
 import io.mmfile.platform.RequestTrace;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerFileUpload;
@@ -14,11 +15,13 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The one way a multipart upload request is taken in, for every dialect (saveImage, srv avatars, weidu
@@ -42,6 +45,7 @@ public final class UploadExchange {
   private static final Logger LOG = LoggerFactory.getLogger(UploadExchange.class);
   /** How long a refused client may keep sending (read and dropped) before its connection is closed. */
   private static final long DRAIN_MS = 10_000;
+  private static final String ADMITTED = UploadExchange.class.getName() + ".admitted";
 
   private final FileIntake intake;
   private final UploadGate gate;
@@ -103,6 +107,130 @@ public final class UploadExchange {
   /** Takes the request in through {@code route}; answers it in every case. */
   public <A, R> void handle(RoutingContext ctx, Route<A, R> route) {
     new Exchange<>(ctx, route).start();
+  }
+
+  /**
+   * What a route says whose file comes encoded inside a body read whole (srv's base64 avatars): the
+   * same gate and the same checks before a byte of the body is read as for a multipart upload.
+   */
+  public interface EncodedRoute<A> {
+    /** An app key the headers name, for the per-app-key gate; null when none is known before the body. */
+    default String appKey(HttpServerRequest request) {
+      return null;
+    }
+
+    /** Checks what the headers carry (credentials in a header), before any byte of the body is read. */
+    Future<A> admit(HttpServerRequest request);
+
+    /** Writes a failure in the dialect's envelope. */
+    void refuse(HttpServerResponse response, Failure failure);
+  }
+
+  /**
+   * The most an encoded body may hold: base64 makes a file of {@code upload.max-bytes} a third larger,
+   * plus the JSON or form around it.
+   */
+  public long maxEncodedBodyBytes() {
+    return limits.maxBytes() * 4 / 3 + 64 * 1024;
+  }
+
+  /**
+   * The handler that takes in a body carrying an encoded file: a place in the gate (held until the
+   * answer is written), a Content-Length within {@link #maxEncodedBodyBytes()} and the route's
+   * {@code admit}, all before the body is read; only then is the body read whole (within the same
+   * limit) and the next handler runs, finding what {@code admit} yielded in {@link #admitted}. It stores
+   * the decoded file with {@link #storeEncoded}. A refusal is answered at once, as a multipart upload's is.
+   */
+  public <A> Handler<RoutingContext> encoded(Function<RoutingContext, EncodedRoute<A>> routes) {
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(maxEncodedBodyBytes());
+    return ctx -> {
+      EncodedRoute<A> route = routes.apply(ctx);
+      HttpServerRequest request = ctx.request();
+      request.pause();
+      String address = clientAddress.of(request);
+      UploadGate.Permit permit;
+      try {
+        permit = gate.acquire(route.appKey(request), address);
+      } catch (Failure f) {
+        ctx.response().putHeader("Retry-After", "1");
+        refuseEarly(ctx, route, f, address);
+        return;
+      }
+      // Whatever ends the exchange (the answer, a reset, the client going away) gives the place back.
+      ctx.addEndHandler(ended -> permit.release());
+      Future<A> admission;
+      try {
+        String length = request.getHeader("Content-Length");
+        if (length != null && declaredLength(length) > maxEncodedBodyBytes()) {
+          throw Failure.invalid(MultipartBody.BODY_SIZE);
+        }
+        admission = route.admit(request);
+      } catch (RuntimeException e) {
+        admission = Future.failedFuture(e);
+      }
+      admission.onComplete(ar -> {
+        if (ctx.response().ended() || ctx.response().closed()) {
+          return;
+        }
+        if (ar.failed()) {
+          refuseEarly(ctx, route, Failure.wrap(ar.cause(), Failure.Kind.STORE_FAILED), address);
+          return;
+        }
+        ctx.put(ADMITTED, java.util.Optional.ofNullable(ar.result()));
+        body.handle(ctx);
+      });
+    };
+  }
+
+  /** What the {@code admit} of an {@link #encoded} route yielded for this request (null for nothing). */
+  @SuppressWarnings("unchecked")
+  public static <A> A admitted(RoutingContext ctx) {
+    java.util.Optional<A> admitted = ctx.get(ADMITTED);
+    return admitted == null ? null : admitted.orElse(null);
+  }
+
+  /** Stores the decoded file of an {@link #encoded} request (within {@code upload.max-bytes}) with its record. */
+  public Future<FileRecord> storeEncoded(io.vertx.core.buffer.Buffer bytes, CommitRequest request) {
+    return intake.store(bytes, request);
+  }
+
+  private static long declaredLength(String length) {
+    try {
+      return Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      throw Failure.of(Failure.Kind.MALFORMED_BODY, "Content-Length is not a number");
+    }
+  }
+
+  /**
+   * Answers an encoded request before its body was read, as {@link Exchange#fail} does: HTTP/1 with
+   * {@code Connection: close}, the rest of the body read and dropped and the connection closed after
+   * {@link #DRAIN_MS} at the latest; HTTP/2 by resetting the stream once the answer is out.
+   */
+  private static void refuseEarly(RoutingContext ctx, EncodedRoute<?> route, Failure failure, String address) {
+    HttpServerRequest request = ctx.request();
+    HttpServerResponse response = ctx.response();
+    switch (failure.kind()) {
+      case STORE_FAILED, SQL_UNAVAILABLE, REDIS_UNAVAILABLE ->
+        LOG.warn("upload from {} failed: {}", address, failure.getMessage());
+      default -> LOG.debug("upload from {} refused: {}", address, failure.getMessage());
+    }
+    boolean http2 = request.version() == HttpVersion.HTTP_2;
+    if (!http2) {
+      response.putHeader("Connection", "close");
+    } else {
+      ctx.addBodyEndHandler(v -> response.reset());
+    }
+    route.refuse(response, failure);
+    if (!http2 && !request.isEnded()) {
+      request.handler(ignored -> { });
+      request.resume();
+      ctx.vertx().setTimer(DRAIN_MS, id -> {
+        if (!response.closed()) {
+          request.connection().close();
+        }
+      });
+    }
   }
 
   /** One request. Runs on the request's event loop only. */

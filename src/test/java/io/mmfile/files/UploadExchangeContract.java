@@ -13,6 +13,8 @@ import io.mmfile.support.SrvClient;
 import io.mmfile.support.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -39,6 +42,7 @@ abstract class UploadExchangeContract {
   static final String SAVE = "/dfsapi/v2/saveImage";
   static final String AVATAR = "/srv/v1/pic/upload";
   static final String FILES = "/weidu/api/v1/files";
+  static final String BASE64_AVATAR = "/srv/v1/pic/uploadBase64";
   static final String PASSWORD = "correct horse";
 
   TestServer server;
@@ -96,6 +100,12 @@ abstract class UploadExchangeContract {
   static String daokeCode(RawHttp.Response response) {
     assertThat(response.status()).as("an answer, not a silent close: %s", response).isEqualTo(200);
     return new JsonObject(response.body()).getString("ERRORCODE");
+  }
+
+  /** A pic/uploadBase64 body carrying a PNG of about {@code bytes} bytes. */
+  static Buffer base64Avatar(int bytes, int seed) {
+    return Buffer.buffer(new JsonObject().put("type", "1")
+      .put("imgBase64", Base64.getEncoder().encodeToString(Images.pngOfSize(bytes, seed).getBytes())).encode());
   }
 
   static String boundaryOf(Multipart form) {
@@ -238,6 +248,17 @@ abstract class UploadExchangeContract {
     }
 
     @Test
+    void aBase64AvatarOverTheBodyLimitIsRefusedBeforeItIsRead() {
+      try (RawHttp http = raw()) {
+        http.write(RawHttp.head(BASE64_AVATAR, "application/json", 3L * 1024 * 1024, "Authorization: Bearer " + token));
+
+        JsonObject answer = new JsonObject(http.response().body());
+        assertThat(answer.getString("error")).isEqualTo("12");
+        assertThat(answer.getString("reason")).isEqualTo("body size");
+      }
+    }
+
+    @Test
     void weiduTakesAtMostMaxPartsFilesAndStoresNoneOfTooMany() {
       long records = server.fileRecords();
       int files = server.durableFiles().size();
@@ -297,6 +318,20 @@ abstract class UploadExchangeContract {
         assertThat(answer.getString("token_status")).isEqualTo("2");
       }
       assertThat(server.stagedParts()).isEmpty();
+    }
+
+    @Test
+    void srvRefusesABadBearerTokenOnABase64AvatarBeforeReadingTheBody() {
+      Buffer body = base64Avatar(600 * 1024, 32);
+      try (RawHttp http = raw()) {
+        http.write(RawHttp.head(BASE64_AVATAR, "application/json", body.length(), "Authorization: Bearer not-a-token"))
+          .write(body.getBuffer(0, 64 * 1024));
+
+        // Answered while most of the body is still unsent.
+        JsonObject answer = new JsonObject(http.response().body());
+        assertThat(answer.getString("error")).isEqualTo("5");
+        assertThat(answer.getString("token_status")).isEqualTo("2");
+      }
     }
 
     @Test
@@ -371,7 +406,9 @@ abstract class UploadExchangeContract {
         .put("upload.max-concurrent", 64)
         .put("upload.max-concurrent-per-address", 3)
         .put("upload.max-concurrent-per-app-key", 2)
-        .put("upload.idle-timeout-seconds", 60));
+        .put("upload.idle-timeout-seconds", 60)
+        .put("auth.argon2-memory-kib", 8192)
+        .put("auth.argon2-iterations", 1));
       first = capped.newAppKey();
       second = capped.newAppKey();
     }
@@ -404,6 +441,40 @@ abstract class UploadExchangeContract {
           .write(form.body());
         return http.response();
       }
+    }
+
+    @Test
+    void base64AvatarsHoldPlacesInTheSameGate() {
+      WebClient web = WebClient.create(client.vertx(), new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(capped.port()));
+      SrvClient srv = new SrvClient(web);
+      String username = "g" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+      assertThat(srv.post("account", app("1").put("username", username).put("password", PASSWORD)).getString("error"))
+        .isEqualTo("0");
+      String bearer = "Authorization: Bearer "
+        + srv.post("login", app("1").put("username", username).put("password", PASSWORD)).getString("access_token");
+      Buffer body = base64Avatar(256 * 1024, 52);
+      List<RawHttp> held = new ArrayList<>();
+      try {
+        for (int i = 0; i < 3; i++) {
+          RawHttp http = new RawHttp(client.vertx(), capped.port());
+          held.add(http.write(RawHttp.head(BASE64_AVATAR, "application/json", body.length(), bearer))
+            .write(body.getBuffer(0, 64 * 1024)));
+        }
+        eventually(() -> capped.server().uploadsInFlight() == 3);
+
+        assertThat(daokeCode(upload(second))).as("the address holds three avatars").isEqualTo("ME24700");
+        try (RawHttp fourth = new RawHttp(client.vertx(), capped.port())) {
+          fourth.write(RawHttp.head(BASE64_AVATAR, "application/json", body.length(), bearer)).write(body);
+          RawHttp.Response refused = fourth.response();
+          assertThat(new JsonObject(refused.body()).getString("error")).isEqualTo("50");
+          assertThat(refused.header("Retry-After")).isEqualTo("1");
+        }
+      } finally {
+        held.forEach(RawHttp::close);
+        web.close();
+      }
+      eventually(() -> capped.server().uploadsInFlight() == 0);
     }
 
     @Test

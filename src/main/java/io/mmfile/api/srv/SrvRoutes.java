@@ -10,7 +10,6 @@ import io.mmfile.auth.TokenService;
 import io.mmfile.auth.TokenService.Principal;
 import io.mmfile.auth.TokenService.TokenPair;
 import io.mmfile.files.CommitRequest;
-import io.mmfile.files.FileIntake;
 import io.mmfile.files.FileRecord;
 import io.mmfile.files.FileUrls;
 import io.mmfile.files.StoreKind;
@@ -44,19 +43,17 @@ public final class SrvRoutes implements Dialect {
 
   private final AccountService accounts;
   private final AuthorizationCodes authorizationCodes;
-  private final FileIntake intake;
   private final UploadExchange uploads;
   private final FileUrls urls;
   private final boolean requireAuthorizationCode;
   private final ClientAddress clientAddress;
 
-  public SrvRoutes(AccountService accounts, AuthorizationCodes authorizationCodes, FileIntake intake,
+  public SrvRoutes(AccountService accounts, AuthorizationCodes authorizationCodes,
                    UploadExchange uploads, FileUrls urls,
                    MmfileConfig.Auth config, ClientAddress clientAddress) {
     this.accounts = accounts;
     this.clientAddress = clientAddress;
     this.authorizationCodes = authorizationCodes;
-    this.intake = intake;
     this.uploads = uploads;
     this.urls = urls;
     this.requireAuthorizationCode = config.requireAuthorizationCode();
@@ -65,8 +62,6 @@ public final class SrvRoutes implements Dialect {
   @Override
   public void mount(Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
-    // base64 makes an image a third larger, plus the JSON around it
-    BodyHandler imageBody = BodyHandler.create(false).setBodyLimit(intake.limits().maxBytes() * 4 / 3 + 64 * 1024);
     router.route("/srv/v1/*").failureHandler(this::failure);
     router.get("/srv/v1/authorization").handler(this::authorization);
     router.post("/srv/v1/verificationMsg").handler(body).handler(this::verificationMessage);
@@ -77,10 +72,11 @@ public final class SrvRoutes implements Dialect {
     router.post("/srv/v1/logout").handler(body).handler(this::logout);
     router.get("/srv/v1/accountDetail").handler(this::accountDetail);
     router.post("/srv/v1/pic/upload").consumes("multipart/form-data").handler(this::uploadMultipart);
-    router.post("/srv/v1/pic/upload").handler(imageBody).handler(this::uploadJson);
+    // base64 avatars: the gate, the Bearer header and the body limit before the body is read
+    router.post("/srv/v1/pic/upload").handler(uploads.encoded(EncodedAvatar::new)).handler(this::uploadJson);
     // WIRE.md §3.1: the rest of what the original srv client calls
     router.post("/srv/v1/property").handler(body).handler(this::property);
-    router.post("/srv/v1/pic/uploadBase64").handler(imageBody).handler(this::uploadBase64);
+    router.post("/srv/v1/pic/uploadBase64").handler(uploads.encoded(EncodedAvatar::new)).handler(this::uploadBase64);
     router.post("/srv/v1/verifyVerificationCode").handler(body).handler(this::verifyVerificationCode);
     router.post("/srv/v1/forgetpassword").handler(body).handler(this::forgetPassword);
     router.post("/srv/v1/checkPhonenumber").handler(body).handler(this::checkPhonenumber);
@@ -316,6 +312,29 @@ public final class SrvRoutes implements Dialect {
     }
   }
 
+  /**
+   * A base64 avatar's admission, before its body is read: a Bearer header is checked there; a token
+   * sent as the {@code access_token} field can only be checked once the body is in.
+   */
+  private final class EncodedAvatar implements UploadExchange.EncodedRoute<Principal> {
+    private final RoutingContext ctx;
+
+    EncodedAvatar(RoutingContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Future<Principal> admit(HttpServerRequest request) {
+      String header = bearer(ctx, null);
+      return header == null ? Future.succeededFuture() : accounts.tokens().authenticate(header);
+    }
+
+    @Override
+    public void refuse(HttpServerResponse response, Failure failure) {
+      write(ctx, Future.failedFuture(failure), true);
+    }
+  }
+
   /** pic/upload with the image base64-encoded in {@code file}. */
   private void uploadJson(RoutingContext ctx) {
     uploadEncoded(ctx, "file");
@@ -328,7 +347,8 @@ public final class SrvRoutes implements Dialect {
 
   /** An avatar sent base64-encoded in {@code field}, optionally as a {@code data:} URL. */
   private void uploadEncoded(RoutingContext ctx, String field) {
-    authenticated(ctx, (p, who) -> {
+    Principal admitted = UploadExchange.admitted(ctx);
+    authenticated(ctx, admitted, (p, who) -> {
       String file = p.get(field);
       if (file == null) {
         throw Failure.invalid(field);
@@ -343,7 +363,7 @@ public final class SrvRoutes implements Dialect {
       if (bytes.length() == 0) {
         throw Failure.invalid(field);
       }
-      return saveAvatar(ctx, who, intake.store(bytes, avatarCommit(bytes.length())));
+      return saveAvatar(ctx, who, uploads.storeEncoded(bytes, avatarCommit(bytes.length())));
     });
   }
 
@@ -362,10 +382,18 @@ public final class SrvRoutes implements Dialect {
 
   /** Runs {@code action} for a live access token; every answer carries {@code token_status}. */
   private void authenticated(RoutingContext ctx, java.util.function.BiFunction<SrvParams, Principal, Future<JsonObject>> action) {
+    authenticated(ctx, null, action);
+  }
+
+  /** As above; {@code admitted} is the principal a Bearer header already proved, null when none did. */
+  private void authenticated(RoutingContext ctx, Principal admitted,
+                             java.util.function.BiFunction<SrvParams, Principal, Future<JsonObject>> action) {
     Future<JsonObject> answer;
     try {
       SrvParams p = SrvParams.of(ctx);
-      answer = accounts.tokens().authenticate(bearer(ctx, p)).compose(who -> action.apply(p, who));
+      Future<Principal> who = admitted != null ? Future.succeededFuture(admitted)
+        : accounts.tokens().authenticate(bearer(ctx, p));
+      answer = who.compose(found -> action.apply(p, found));
     } catch (Failure f) {
       answer = Future.failedFuture(f);
     }
