@@ -156,13 +156,21 @@ public final class UploadExchange {
         refuseEarly(ctx, route, f, address);
         return;
       }
-      // Whatever ends the exchange (the answer, a reset, the client going away) gives the place back.
+      // The answer gives the place back just before it is written (the client may start its next
+      // upload as soon as it has it, on another event loop); a reset or a client gone away, at the end.
+      ctx.addHeadersEndHandler(v -> permit.release());
       ctx.addEndHandler(ended -> permit.release());
       Future<A> admission;
       try {
         String length = request.getHeader("Content-Length");
         if (length != null && declaredLength(length) > maxEncodedBodyBytes()) {
           throw Failure.invalid(MultipartBody.BODY_SIZE);
+        }
+        if (MultipartBody.isMultipart(request.getHeader("Content-Type"))) {
+          // A multipart file belongs to the multipart exchange (its field limit would cut a base64 image
+          // anyway), and Netty's multipart decoder, run when the paused body resumes from a callback,
+          // throws some malformed part headers where nothing can catch them: the request would hang.
+          throw Failure.of(Failure.Kind.MALFORMED_BODY, "an encoded file comes in a JSON or form-encoded body");
         }
         admission = route.admit(request);
       } catch (RuntimeException e) {
@@ -177,7 +185,14 @@ public final class UploadExchange {
           return;
         }
         ctx.put(ADMITTED, java.util.Optional.ofNullable(ar.result()));
-        body.handle(ctx);
+        try {
+          body.handle(ctx);
+        } catch (RuntimeException e) {
+          // When the body is resumed on this very stack, a decoder exception Vert.x does not expect
+          // escapes through this call instead of reaching the connection: answered here, and the
+          // connection (its decoder broken) closed behind it.
+          refuseBroken(ctx, route, BodyFailures.of(e), address);
+        }
       });
     };
   }
@@ -199,6 +214,26 @@ public final class UploadExchange {
       return Long.parseLong(length.trim());
     } catch (NumberFormatException e) {
       throw Failure.of(Failure.Kind.MALFORMED_BODY, "Content-Length is not a number");
+    }
+  }
+
+  /** Answers a request whose body cannot be decoded any further, then ends its connection (HTTP/1) or stream. */
+  private static void refuseBroken(RoutingContext ctx, EncodedRoute<?> route, Failure failure, String address) {
+    LOG.info("upload from {} refused: {}", address, failure.getMessage());
+    HttpServerResponse response = ctx.response();
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    boolean http2 = ctx.request().version() == HttpVersion.HTTP_2;
+    if (!http2) {
+      response.putHeader("Connection", "close");
+    }
+    // written out at once by the HTTP front's early-answer flush, before the close below
+    route.refuse(response, failure);
+    if (http2) {
+      response.reset();
+    } else {
+      ctx.request().connection().close();
     }
   }
 
@@ -456,6 +491,10 @@ public final class UploadExchange {
         return;
       }
       answered = true;
+      // The place is given back before the answer goes out, not when the response has ended: once the
+      // answer is written the client may start its next upload on another connection (another event
+      // loop), which must not find this finished one still holding a place.
+      finish();
       route.answer(response, result);
     }
 
@@ -465,6 +504,8 @@ public final class UploadExchange {
       }
       answered = true;
       files.forEach(p -> p.staged().abort());
+      // as in succeed: the place is free before the answer is out
+      finish();
       Failure failure = Failure.wrap(t, Failure.Kind.STORE_FAILED);
       log(failure);
       boolean bodyUnread = !requestEnded;
