@@ -7,6 +7,7 @@ import io.mmfile.support.Cli;
 import io.mmfile.support.DaokeClient;
 import io.mmfile.support.Images;
 import io.mmfile.support.Nginx;
+import io.mmfile.support.S3Proxy;
 import io.mmfile.support.SmsGateway;
 import io.mmfile.support.SrvClient;
 import io.mmfile.support.TestServer;
@@ -35,8 +36,8 @@ import static io.mmfile.support.TestServer.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The three-node proof: three mmfile nodes, each in a JVM of its own, on one MariaDB and one Redis,
- * with nginx in front (the configuration {@code bench/cluster} uses too). Every file uploaded through
+ * The three-node proof: three mmfile nodes, each in a JVM of its own, on one MariaDB, one Redis and
+ * one S3 bucket (s3proxy), with nginx in front (the configuration {@code bench/cluster} uses too). Every file uploaded through
  * any node is served by every node; uploads through the balancer keep succeeding while a node is
  * killed with -9 and started again; an app key disabled by the command line is refused by every node,
  * though each would remember it an hour; a phone app may talk to a different node at every step
@@ -49,6 +50,7 @@ class ThreeNodesBehindABalancerIT {
   private final String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
   private final String database = "mmfile_c_" + id;
   private final String keyPrefix = "mmfile-c-" + id + ":";
+  private final String bucketPrefix = S3Proxy.newPrefix();
   private final List<ChildNode> nodes = new ArrayList<>();
   private Path dir;
   private Path jwtKey;
@@ -89,6 +91,8 @@ class ThreeNodesBehindABalancerIT {
       + database);
     config.put("redis.url", TestServer.REDIS_URL);
     config.put("redis.key-prefix", keyPrefix);
+    // Durable files in one bucket (s3proxy, a real S3 server), so that every node serves every file.
+    config.putAll(S3Proxy.shared().nodeConfig(bucketPrefix).getMap());
     config.put("http.public-base-url", "http://127.0.0.1:" + nginx.port());
     config.put("http.trusted-proxies", "127.0.0.1");
     config.put("http.instances", 1);
@@ -130,10 +134,12 @@ class ThreeNodesBehindABalancerIT {
     Map<String, Buffer> sent = new LinkedHashMap<>();
     for (ChildNode node : nodes) {
       try (DaokeClient client = new DaokeClient(node.port())) {
-        Buffer image = Images.png(16, 16, ThreadLocalRandom.current().nextLong());
-        HttpResponse<Buffer> saved = client.save(app, image);
-        assertThat(code(saved)).as("upload through node on %d", node.port()).isEqualTo("0");
-        sent.put(DaokeClient.result(saved).getString("url"), image);
+        for (String durable : List.of("true", "false")) {
+          Buffer image = Images.png(16, 16, ThreadLocalRandom.current().nextLong());
+          HttpResponse<Buffer> saved = client.save(app, image, Map.of("isStorage", durable));
+          assertThat(code(saved)).as("upload through node on %d, isStorage=%s", node.port(), durable).isEqualTo("0");
+          sent.put(DaokeClient.result(saved).getString("url"), image);
+        }
       }
     }
     Buffer viaBalancer = Images.png(16, 16, ThreadLocalRandom.current().nextLong());
@@ -161,7 +167,8 @@ class ThreeNodesBehindABalancerIT {
   void uploadsThroughTheBalancerKeepSucceedingWhileANodeIsKilledAndRestarted() throws Exception {
     ChildNode victim = nodes.get(1);
     List<UploadLoad.Acked> acked;
-    try (UploadLoad load = new UploadLoad(nginx.port(), app, 2_000, 200_000, 0).timeoutMs(30_000)) {
+    // Half durable (the bucket), half cache store (Redis).
+    try (UploadLoad load = new UploadLoad(nginx.port(), app, 2_000, 200_000, 0.5).timeoutMs(30_000)) {
       load.start(4).awaitAcknowledged(20, nginx::log);
       victim.kill9();
       int atKill = load.acked.size();
