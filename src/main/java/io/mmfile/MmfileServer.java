@@ -172,7 +172,9 @@ public final class MmfileServer {
           LOG.info("durable store: S3, {}", s3.describe());
         }
         return (redis != null ? warnIfRedisDoesNotAnswer() : Future.<Void>succeededFuture())
-          .compose(v -> durable instanceof S3BlobStore s3 ? warnIfS3DoesNotAnswer(s3) : Future.succeededFuture());
+          .compose(v -> durable instanceof S3BlobStore s3
+            ? warnIfS3DoesNotAnswer(s3).onComplete(ar -> s3.abortStaleUploadsPeriodically(vertx))
+            : Future.succeededFuture());
       })
       .compose(v -> vertx.deployVerticle(() -> new StorageVerticle(stores, config.upload()),
         new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(config.storage().instances())))

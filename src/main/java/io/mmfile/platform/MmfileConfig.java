@@ -121,15 +121,18 @@ public record MmfileConfig(
    * The S3-compatible durable store: where ({@code endpoint}, {@code bucket}, {@code region}, addressed
    * path-style or virtual-hosted), as whom, under which key {@code prefix}; bytes of an upload held in
    * memory before it spills to a staging file, the part size of multipart uploads (a larger file is sent
-   * as one), connections and the idle timeout of one request. {@link #toString()} never shows the secret.
+   * as one), connections, the idle timeout of one request, and the age past which a node aborts
+   * multipart uploads under the prefix that nobody finished (a node killed during a commit; 0: never). {@link #toString()} never shows the secret.
    */
   public record S3(URI endpoint, String bucket, String region, String accessKey, String secretKey, boolean pathStyle,
-                   String prefix, long memoryStageBytes, long partBytes, int maxConnections, int timeoutSeconds) {
+                   String prefix, long memoryStageBytes, long partBytes, int maxConnections, int timeoutSeconds,
+                   int abortUploadsAfterMinutes) {
     @Override
     public String toString() {
       return "S3[endpoint=" + endpoint + ", bucket=" + bucket + ", region=" + region + ", accessKey=" + accessKey
         + ", secretKey=***, pathStyle=" + pathStyle + ", prefix=" + prefix + ", memoryStageBytes=" + memoryStageBytes
-        + ", partBytes=" + partBytes + ", maxConnections=" + maxConnections + ", timeoutSeconds=" + timeoutSeconds + "]";
+        + ", partBytes=" + partBytes + ", maxConnections=" + maxConnections + ", timeoutSeconds=" + timeoutSeconds
+        + ", abortUploadsAfterMinutes=" + abortUploadsAfterMinutes + "]";
     }
   }
 
@@ -423,7 +426,8 @@ public record MmfileConfig(
     return new S3(endpoint, bucket, region, accessKey, secretKey, r.bool("storage.s3.path-style"), prefix,
       r.longValue("storage.s3.memory-stage-bytes", 0, 64L << 20), partBytes,
       r.integer("storage.s3.max-connections", 1, 4096),
-      r.integer("storage.s3.timeout-seconds", 1, 3600));
+      r.integer("storage.s3.timeout-seconds", 1, 3600),
+      r.integer("storage.s3.abort-uploads-after-minutes", 0, 7 * 24 * 60));
   }
 
   private static List<Cidr> cidrs(String key, String list) {

@@ -143,7 +143,7 @@ public final class S3Proxy implements AutoCloseable {
   public MmfileConfig.S3 clientConfig(String prefix) {
     SecretWatch.watch(secretKey);
     return new MmfileConfig.S3(URI.create(endpoint()), BUCKET, "us-east-1", ACCESS_KEY, secretKey, true, prefix,
-      0, 5L << 20, 8, 30);
+      0, 5L << 20, 8, 30, 0);
   }
 
   private void createBucket() {

@@ -18,6 +18,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +55,8 @@ public final class S3BlobStore implements BlobStore {
   private final MmfileConfig.S3 config;
   private final Path staging;
   private final DataVolume volume;
+  private Vertx vertx;
+  private long staleTimer = -1;
 
   private S3BlobStore(S3Client client, MmfileConfig.S3 config, Path staging, DataVolume volume) {
     this.client = client;
@@ -107,6 +112,45 @@ public final class S3BlobStore implements BlobStore {
     return Optional.empty();
   }
 
+  /**
+   * Aborts the multipart uploads under this store's prefix initiated more than {@code olderThan} ago:
+   * a node killed during a commit leaves its upload open, and nobody else would finish it. Answers how
+   * many were aborted.
+   */
+  public Future<Integer> abortStaleUploads(Duration olderThan) {
+    Instant before = Instant.now().minus(olderThan);
+    return client.listMultipartUploads(config.prefix()).compose(uploads -> {
+      List<Future<Void>> aborted = new ArrayList<>();
+      for (S3Client.MultipartUpload upload : uploads) {
+        Instant initiated;
+        try {
+          initiated = Instant.parse(upload.initiated());
+        } catch (DateTimeParseException e) {
+          continue; // not ours to judge
+        }
+        if (initiated.isBefore(before)) {
+          LOG.info("aborting multipart upload {} of {}, initiated {} and never finished", upload.uploadId(),
+            upload.key(), upload.initiated());
+          aborted.add(client.abortMultipartUpload(upload.key(), upload.uploadId()));
+        }
+      }
+      return Future.all(aborted).map(aborted.size());
+    });
+  }
+
+  /** Runs {@link #abortStaleUploads} now and every {@code storage.s3.abort-uploads-after-minutes}. */
+  public S3BlobStore abortStaleUploadsPeriodically(Vertx vertx) {
+    if (config.abortUploadsAfterMinutes() > 0) {
+      Duration age = Duration.ofMinutes(config.abortUploadsAfterMinutes());
+      Runnable sweep = () -> abortStaleUploads(age)
+        .onFailure(t -> LOG.warn("could not look for unfinished multipart uploads: {}", t.getMessage()));
+      sweep.run();
+      staleTimer = vertx.setPeriodic(age.toMillis(), id -> sweep.run());
+      this.vertx = vertx;
+    }
+    return this;
+  }
+
   @Override
   public BlobWriter create(String fileId) {
     return new S3Writer(fileId);
@@ -145,6 +189,9 @@ public final class S3BlobStore implements BlobStore {
 
   @Override
   public void close() {
+    if (staleTimer >= 0) {
+      vertx.cancelTimer(staleTimer);
+    }
     client.close();
   }
 

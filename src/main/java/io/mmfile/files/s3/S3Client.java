@@ -3,6 +3,7 @@ package io.mmfile.files.s3;
 import io.mmfile.platform.Failure;
 import io.mmfile.platform.MmfileConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.OpenOptions;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The few S3 operations mmfile needs, over Vert.x's own HTTP client, signed with {@link SigV4}: no
@@ -121,14 +123,12 @@ public final class S3Client {
 
   /** Stores {@code body} as {@code key} in one request; {@code headers} are extra ones ({@code x-amz-meta-…}). */
   public Future<Void> put(String key, Buffer body, Map<String, String> headers) {
-    return send(HttpMethod.PUT, key, Map.of(), headers, body, null)
-      .compose(r -> expect("PUT " + key, r, 200)).mapEmpty();
+    return send(HttpMethod.PUT, key, Map.of(), headers, body, null, r -> expect("PUT " + key, r, 200)).mapEmpty();
   }
 
   /** Stores a file region as {@code key} in one request, streamed from the file. */
   public Future<Void> put(String key, FileRegion body, Map<String, String> headers) {
-    return send(HttpMethod.PUT, key, Map.of(), headers, null, body)
-      .compose(r -> expect("PUT " + key, r, 200)).mapEmpty();
+    return send(HttpMethod.PUT, key, Map.of(), headers, null, body, r -> expect("PUT " + key, r, 200)).mapEmpty();
   }
 
   /**
@@ -137,7 +137,7 @@ public final class S3Client {
    */
   public Future<Optional<HttpClientResponse>> get(String key, long offset, long length) {
     Map<String, String> headers = Map.of("Range", "bytes=" + offset + "-" + (offset + length - 1));
-    return send(HttpMethod.GET, key, Map.of(), headers, null, null).compose(response -> {
+    return send(HttpMethod.GET, key, Map.of(), headers, null, null, response -> {
       if (response.statusCode() == 200 || response.statusCode() == 206) {
         response.pause();
         return Future.succeededFuture(Optional.of(response));
@@ -151,7 +151,7 @@ public final class S3Client {
 
   /** Whether {@code key} exists. */
   public Future<Boolean> exists(String key) {
-    return send(HttpMethod.HEAD, key, Map.of(), Map.of(), null, null).compose(response -> {
+    return send(HttpMethod.HEAD, key, Map.of(), Map.of(), null, null, response -> {
       if (response.statusCode() == 200) {
         return response.body().map(true);
       }
@@ -164,16 +164,14 @@ public final class S3Client {
 
   /** Deletes {@code key}; succeeds when it is already gone (S3 answers 204 either way). */
   public Future<Void> delete(String key) {
-    return send(HttpMethod.DELETE, key, Map.of(), Map.of(), null, null)
-      .compose(r -> expect("DELETE " + key, r, 204, 200, 404)).mapEmpty();
+    return send(HttpMethod.DELETE, key, Map.of(), Map.of(), null, null, r -> expect("DELETE " + key, r, 204, 200, 404)).mapEmpty();
   }
 
   // ---------------------------------------------------------------- multipart uploads
 
   /** Starts a multipart upload of {@code key}; answers its upload id. */
   public Future<String> createMultipartUpload(String key, Map<String, String> headers) {
-    return send(HttpMethod.POST, key, Map.of("uploads", ""), headers, Buffer.buffer(), null)
-      .compose(r -> expect("CreateMultipartUpload " + key, r, 200))
+    return send(HttpMethod.POST, key, Map.of("uploads", ""), headers, Buffer.buffer(), null, r -> expect("CreateMultipartUpload " + key, r, 200))
       .map(xml -> firstText(parse(xml.toString()).getDocumentElement(), "UploadId"))
       .compose(id -> id == null || id.isEmpty()
         ? Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "CreateMultipartUpload " + key + ": no UploadId"))
@@ -183,7 +181,7 @@ public final class S3Client {
   /** Sends one part (numbered from 1); answers its ETag. */
   public Future<String> uploadPart(String key, String uploadId, int partNumber, FileRegion body) {
     return send(HttpMethod.PUT, key, Map.of("partNumber", Integer.toString(partNumber), "uploadId", uploadId),
-      Map.of(), null, body).compose(response -> {
+      Map.of(), null, body, response -> {
         String etag = response.getHeader("ETag");
         return expect("UploadPart " + partNumber + " of " + key, response, 200).compose(ignored -> etag == null
           ? Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "UploadPart " + key + ": no ETag"))
@@ -200,8 +198,7 @@ public final class S3Client {
     }
     xml.append("</CompleteMultipartUpload>");
     return send(HttpMethod.POST, key, Map.of("uploadId", uploadId), Map.of("Content-Type", "application/xml"),
-      Buffer.buffer(xml.toString()), null)
-      .compose(r -> expect("CompleteMultipartUpload " + key, r, 200))
+      Buffer.buffer(xml.toString()), null, r -> expect("CompleteMultipartUpload " + key, r, 200))
       // S3 may answer 200 and still fail the completion, with an Error document as the body.
       .compose(body -> {
         Element root = parse(body.toString()).getDocumentElement();
@@ -214,14 +211,12 @@ public final class S3Client {
 
   /** Drops a multipart upload and its parts; succeeds when it is already gone. */
   public Future<Void> abortMultipartUpload(String key, String uploadId) {
-    return send(HttpMethod.DELETE, key, Map.of("uploadId", uploadId), Map.of(), null, null)
-      .compose(r -> expect("AbortMultipartUpload " + key, r, 204, 200, 404)).mapEmpty();
+    return send(HttpMethod.DELETE, key, Map.of("uploadId", uploadId), Map.of(), null, null, r -> expect("AbortMultipartUpload " + key, r, 204, 200, 404)).mapEmpty();
   }
 
   /** Unfinished multipart uploads of keys under {@code prefix} (the first thousand). */
   public Future<List<MultipartUpload>> listMultipartUploads(String prefix) {
-    return send(HttpMethod.GET, null, Map.of("uploads", "", "prefix", prefix), Map.of(), null, null)
-      .compose(r -> expect("ListMultipartUploads", r, 200))
+    return send(HttpMethod.GET, null, Map.of("uploads", "", "prefix", prefix), Map.of(), null, null, r -> expect("ListMultipartUploads", r, 200))
       .map(xml -> {
         List<MultipartUpload> uploads = new ArrayList<>();
         NodeList nodes = parse(xml.toString()).getDocumentElement().getElementsByTagName("Upload");
@@ -246,8 +241,7 @@ public final class S3Client {
     if (token != null) {
       query.put("continuation-token", token);
     }
-    return send(HttpMethod.GET, null, query, Map.of(), null, null)
-      .compose(r -> expect("ListObjectsV2", r, 200))
+    return send(HttpMethod.GET, null, query, Map.of(), null, null, r -> expect("ListObjectsV2", r, 200))
       .compose(xml -> {
         Element root = parse(xml.toString()).getDocumentElement();
         NodeList contents = root.getElementsByTagName("Contents");
@@ -262,13 +256,12 @@ public final class S3Client {
 
   /** Answers when the bucket exists and these credentials may use it (HEAD bucket). */
   public Future<Void> headBucket() {
-    return send(HttpMethod.HEAD, null, Map.of(), Map.of(), null, null)
-      .compose(r -> expect("HEAD bucket " + config.bucket(), r, 200)).mapEmpty();
+    return send(HttpMethod.HEAD, null, Map.of(), Map.of(), null, null, r -> expect("HEAD bucket " + config.bucket(), r, 200)).mapEmpty();
   }
 
   /** Creates the bucket (tests, and operators trying a fresh S3-compatible server); an existing one of ours is fine. */
   public Future<Void> createBucket() {
-    return send(HttpMethod.PUT, null, Map.of(), Map.of(), Buffer.buffer(), null).compose(response -> {
+    return send(HttpMethod.PUT, null, Map.of(), Map.of(), Buffer.buffer(), null, response -> {
       if (response.statusCode() == 409) {
         return response.body().mapEmpty();
       }
@@ -286,8 +279,23 @@ public final class S3Client {
    * Signs and sends one request. {@code key} null addresses the bucket. At most one of {@code buffer}
    * (signed with its SHA-256) and {@code file} (streamed, {@code UNSIGNED-PAYLOAD}) is the body.
    */
-  private Future<HttpClientResponse> send(HttpMethod method, String key, Map<String, String> query,
-                                          Map<String, String> extraHeaders, Buffer buffer, FileRegion file) {
+  /**
+   * Signs and sends one request, and hands its response to {@code handle}, which reads the body or
+   * pauses the response. {@code key} null addresses the bucket. At most one of {@code buffer} (signed
+   * with its SHA-256) and {@code file} (streamed, {@code UNSIGNED-PAYLOAD}) is the body.
+   *
+   * <p>Called off a Vert.x thread (tests, the command line), the whole exchange moves onto a context:
+   * a response handed to a callback registered from another thread could lose the body that arrives
+   * before the callback is attached.
+   */
+  private <T> Future<T> send(HttpMethod method, String key, Map<String, String> query, Map<String, String> extraHeaders,
+                             Buffer buffer, FileRegion file, Function<HttpClientResponse, Future<T>> handle) {
+    if (Vertx.currentContext() == null) {
+      Promise<T> done = Promise.promise();
+      vertx.getOrCreateContext().runOnContext(v ->
+        send(method, key, query, extraHeaders, buffer, file, handle).onComplete(done));
+      return done.future();
+    }
     String operation = method + " " + (key == null ? config.bucket() : key);
     Future<HttpClientResponse> first = attempt(method, key, query, extraHeaders, buffer, file);
     // A pooled connection the server closed while idle fails a request before it got an answer; the
@@ -296,8 +304,9 @@ public final class S3Client {
     boolean idempotent = method != HttpMethod.POST;
     return (idempotent ? first.recover(t -> t instanceof Failure ? Future.failedFuture(t)
         : attempt(method, key, query, extraHeaders, buffer, file)) : first)
-      .recover(t -> Future.failedFuture(t instanceof Failure ? t
-        : Failure.of(Failure.Kind.STORE_FAILED, "S3 " + operation + " failed: " + describe(t), t)));
+      .<HttpClientResponse>recover(t -> Future.failedFuture(t instanceof Failure ? t
+        : Failure.of(Failure.Kind.STORE_FAILED, "S3 " + operation + " failed: " + describe(t), t)))
+      .compose(handle);
   }
 
   private Future<HttpClientResponse> attempt(HttpMethod method, String key, Map<String, String> query,
@@ -345,6 +354,8 @@ public final class S3Client {
       .setPort(port)
       .setSsl(ssl)
       .setURI(canonicalQuery.isEmpty() ? path : path + "?" + canonicalQuery)
+      // Covers waiting for a pooled connection too, so that a busy pool fails a request instead of holding it.
+      .setConnectTimeout(timeoutMs)
       .setIdleTimeout(timeoutMs);
     headers.forEach(options::putHeader);
     options.putHeader("x-amz-date", signature.amzDate());

@@ -117,6 +117,23 @@ class S3BlobStoreIT {
     assertThat(await(store.read(id, 0, 10))).isEmpty();
   }
 
+  @Test
+  void aMultipartUploadLeftOpenByAKilledNodeIsAbortedOnceOldEnough() {
+    // What a node killed between CreateMultipartUpload and CompleteMultipartUpload leaves behind.
+    String key = store.key("killed" + System.nanoTime(), false);
+    String uploadId = await(store.client().createMultipartUpload(key, java.util.Map.of()));
+    assertThat(await(store.client().listMultipartUploads(prefix))).extracting(S3Client.MultipartUpload::uploadId)
+      .contains(uploadId);
+
+    assertThat(await(store.abortStaleUploads(java.time.Duration.ofHours(1)))).as("too young to be abandoned").isZero();
+    assertThat(await(store.client().listMultipartUploads(prefix))).extracting(S3Client.MultipartUpload::uploadId)
+      .contains(uploadId);
+
+    assertThat(await(store.abortStaleUploads(java.time.Duration.ZERO))).isEqualTo(1);
+    assertThat(await(store.client().listMultipartUploads(prefix))).isEmpty();
+    assertThat(await(store.client().listKeys(prefix))).doesNotContain(key);
+  }
+
   private void write(String id, Buffer bytes, int chunk) {
     BlobStore.BlobWriter writer = store.create(id);
     for (int at = 0; at < bytes.length(); at += chunk) {
