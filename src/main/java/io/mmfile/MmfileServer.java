@@ -13,6 +13,8 @@ import io.mmfile.auth.AppKeyChanges;
 import io.mmfile.auth.AppKeyRepository;
 import io.mmfile.auth.AuthorizationCodes;
 import io.mmfile.auth.LoginThrottle;
+import io.mmfile.console.ConsoleRoutes;
+import io.vertx.core.json.JsonObject;
 import io.mmfile.auth.NodeSecret;
 import io.mmfile.auth.PasswordHasher;
 import io.mmfile.auth.RateLimiter;
@@ -102,6 +104,8 @@ public final class MmfileServer {
   private Database database;
   private DataVolume volume;
   private String nodeId;
+  private LoginThrottle loginThrottle;
+  private NodeMetrics.Refresher storeSizes;
   private final NodeMetrics metrics;
   private UploadGate gate;
 
@@ -164,7 +168,7 @@ public final class MmfileServer {
         secret = ready.secret();
         hasher = new PasswordHasher(vertx, config.auth());
         accounts = new AccountService(new AccountRepository(pool), hasher, tokens,
-          new LoginThrottle(kv, config.auth()), new SmsCodes(kv, countedSms(SmsSender.create(vertx, config.sms())), config.sms(), secret),
+          loginThrottle = new LoginThrottle(kv, config.auth()), new SmsCodes(kv, countedSms(SmsSender.create(vertx, config.sms())), config.sms(), secret),
           new RateLimiter(kv), config.auth(), metrics);
         LOG.info("metadata: {}; cache store and sessions: {}; token key id {}", database.description(),
           redis != null ? "Redis" : "in-process", keys.keyId());
@@ -192,17 +196,22 @@ public final class MmfileServer {
         FileIntake intake = new FileIntake(vertx.eventBus(), config.upload());
         variants = new ImageVariants(vertx, stores, config.scaling());
         UploadExchange uploads = new UploadExchange(intake, gate, stores, clientAddress, metrics);
-        List<Dialect> dialects = List.of(
+        Health health = new Health(pool, redis, volume,
+          stores.durable() instanceof S3BlobStore s3 ? s3 : null);
+        storeSizes = storeSizes();
+        List<Dialect> dialects = new java.util.ArrayList<>(List.of(
           new DaokeRoutes(new SaveImageHandler(uploads, appKeyCache, urls),
             new GainImageHandler(stores, expiry, variants, config.http().cacheStoreMaxAgeSeconds()),
             new UserBindMobileHandler(appKeyCache, accounts)),
           new SrvRoutes(accounts, new AuthorizationCodes(appKeyCache, kv, secret), uploads, urls, config.auth(),
             clientAddress),
-          new WeiduRoutes(accounts, uploads, variants, stores, urls));
-        Health health = new Health(pool, redis, volume,
-          stores.durable() instanceof S3BlobStore s3 ? s3 : null);
+          new WeiduRoutes(accounts, uploads, variants, stores, urls)));
+        if (config.console().enabled()) {
+          dialects.add(new ConsoleRoutes(config, kv, loginThrottle, appKeys, stores, expiry, urls, clientAddress,
+            () -> overview(health)));
+        }
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics, config.observability().metricsToken(),
-          clientAddress, storeSizes());
+          clientAddress, storeSizes);
         HttpVerticle.Front front = new HttpVerticle.Front(nodeId, clientAddress,
           new AccessLog(config.observability().accessLog(), config.observability().jsonLogs(), nodeId), metrics,
           metricsEndpoint);
@@ -220,6 +229,25 @@ public final class MmfileServer {
         return config.embeddedDatabase() ? demo.createIfFirstStart() : demo.adviseIfNone();
       })
       .map(v -> this);
+  }
+
+  /** What the console's first panel shows: live counters, store usage and each engine's health. */
+  private Future<JsonObject> overview(Health health) {
+    return storeSizes.due().compose(v -> health.engines()).map(engines -> {
+      double total = metrics.sum("mmfile.uploads", id -> true);
+      double ok = metrics.sum("mmfile.uploads", id -> List.of("0", "200", "201").contains(id.getTag("outcome")));
+      JsonObject storesJson = new JsonObject();
+      for (StoreKind kind : StoreKind.values()) {
+        storesJson.put(kind.column(), new JsonObject()
+          .put("files", (long) metrics.gaugeValue("mmfile.store.files", "store", kind.column()))
+          .put("bytes", (long) metrics.gaugeValue("mmfile.store.bytes", "store", kind.column())));
+      }
+      return new JsonObject().put("node", nodeId)
+        .put("uploads", new JsonObject().put("total", (long) total).put("errors", (long) (total - ok)))
+        .put("inFlight", gate.inFlight())
+        .put("stores", storesJson)
+        .put("health", engines);
+    });
   }
 
   /** Verification codes handed to the sender, counted by whether it took them. */

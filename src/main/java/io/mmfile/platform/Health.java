@@ -1,7 +1,9 @@
 package io.mmfile.platform;
 
 import io.mmfile.files.s3.S3BlobStore;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
@@ -31,6 +33,26 @@ public final class Health {
     this.redis = redis;
     this.volume = volume;
     this.s3 = s3;
+  }
+
+  /** Each engine's state now, {@code UP} or {@code DOWN} (Redis and S3 only when configured); for the console. */
+  public Future<JsonObject> engines() {
+    Future<String> sql = pool.query("SELECT 1").execute().timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+      .map("UP").otherwise("DOWN");
+    Future<String> kv = redis == null ? Future.succeededFuture(null)
+      : redis.send(Request.cmd(Command.PING)).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).map("UP").otherwise("DOWN");
+    Future<String> objects = s3 == null ? Future.succeededFuture(null)
+      : s3.ping().timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).map("UP").otherwise("DOWN");
+    return Future.join(sql, kv, objects).transform(ignored -> {
+      JsonObject out = new JsonObject().put("sql", sql.result());
+      if (redis != null) {
+        out.put("redis", kv.result());
+      }
+      if (s3 != null) {
+        out.put("s3", objects.result());
+      }
+      return Future.succeededFuture(out.put("disk", volume.writable() ? "UP" : "DOWN"));
+    });
   }
 
   public void mount(Router router, Vertx vertx) {

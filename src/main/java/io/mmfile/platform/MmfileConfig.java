@@ -32,7 +32,15 @@ public record MmfileConfig(
   Sms sms,
   int shutdownGraceSeconds,
   AppKeys appKeys,
-  Observability observability) {
+  Observability observability,
+  Console console) {
+
+  /** The operator console: off without an admin password; how long a login lasts. */
+  public record Console(Optional<String> adminPassword, int sessionMinutes) {
+    public boolean enabled() {
+      return adminPassword.isPresent();
+    }
+  }
 
   /**
    * How the node shows itself to operators: its name ({@code node.id}; empty = host name and HTTP
@@ -312,7 +320,16 @@ public record MmfileConfig(
         r.integer("auth.app-key-rotation-overlap-minutes", 0, 366 * 24 * 60),
         r.integer("auth.app-key-cache-seconds", 0, 3600),
         r.integer("auth.app-key-cache-max-entries", 1, 10_000_000)),
-      observability(r));
+      observability(r),
+      console(r));
+  }
+
+  private static Console console(Reader r) {
+    Optional<String> password = r.optionalString("console.admin-password");
+    if (password.isPresent() && password.get().length() < 12) {
+      throw new ConfigException("console.admin-password", "must be at least 12 characters (or empty: no console)");
+    }
+    return new Console(password, r.integer("console.session-minutes", 1, 24 * 60));
   }
 
   private static Observability observability(Reader r) {

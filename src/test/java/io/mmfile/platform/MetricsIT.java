@@ -113,6 +113,15 @@ class MetricsIT {
     assertThat(good.bodyAsString()).contains("mmfile_uploads_in_flight");
   }
 
+  @Test
+  void theConsoleIsAbsentWithoutAnAdminPassword() {
+    for (String path : List.of("/console", "/console/", "/console/index.html", "/console/api/keys")) {
+      HttpResponse<Buffer> answer = await(client.web().get(path).send());
+      assertThat(answer.statusCode()).as(path).isEqualTo(404);
+      assertThat(answer.bodyAsString()).as(path).doesNotContain("<html");
+    }
+  }
+
   private static HttpResponse<Buffer> scrape(DaokeClient client, String token) {
     var request = client.web().get("/metrics");
     if (token != null) {
