@@ -107,6 +107,12 @@ public final class ConsoleRoutes implements Dialect {
     router.post(PREFIX + "/api/keys/:appKey/:action").handler(this::changeKey);
     router.get(PREFIX + "/api/files").handler(this::listFiles);
     router.delete(PREFIX + "/api/files/:fileId").handler(this::deleteFile);
+    // the pages load only their own scripts, styles and images, and no other site may frame them
+    router.route(PREFIX + "/*").handler(ctx -> {
+      ctx.response().putHeader("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none';"
+        + " form-action 'self'");
+      ctx.next();
+    });
     router.route(PREFIX + "/*").handler(StaticHandler.create("console")
       .setCachingEnabled(false)
       .setIndexPage("index.html")

@@ -57,6 +57,18 @@ class ConsoleApiIT {
   }
 
   @Test
+  void servesItsPagesFromTheJarUnderAStrictContentSecurityPolicy() {
+    HttpResponse<Buffer> page = await(client.web().get("/console/").send());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.getHeader("Content-Type")).startsWith("text/html");
+    assertThat(page.getHeader("Content-Security-Policy")).contains("default-src 'self'", "frame-ancestors 'none'");
+    assertThat(page.bodyAsString()).contains("<script src=\"console.js\"></script>");
+    HttpResponse<Buffer> bare = await(client.web().get("/console").followRedirects(false).send());
+    assertThat(bare.statusCode()).isEqualTo(302);
+    assertThat(bare.getHeader("Location")).isEqualTo("/console/");
+  }
+
+  @Test
   void rotatesDisablesAndEnablesAKeyAndDeletesAFile() {
     JsonObject created = change("keys", new JsonObject().put("name", "api camera"));
     String appKey = created.getString("appKey");
