@@ -40,7 +40,9 @@ class SaveImageMultipartFuzzIT {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(Backend.EMBEDDED, new JsonObject().put("upload.idle-timeout-seconds", 2));
+    // The shortest idle timeout: an input whose file part never ends is answered by it, and the fuzzer
+    // waits for every answer, one input after the other.
+    server = TestServer.start(Backend.EMBEDDED, new JsonObject().put("upload.idle-timeout-seconds", 1));
     app = server.newAppKey();
   }
 
@@ -51,7 +53,8 @@ class SaveImageMultipartFuzzIT {
     }
   }
 
-  @FuzzTest(maxDuration = "5m", maxExecutions = 20_000)
+  // A few dozen inputs a second through a real server: 10 minutes for the 10,000 the longer run asks.
+  @FuzzTest(maxDuration = "10m", maxExecutions = 20_000)
   // no line feeds: Jazzer writes dictionary entries unescaped, one a line; the seeds carry the CRLFs
   @DictionaryEntries({"--B", "--B--", "\r", "Content-Disposition: form-data; name=\"",
     "\"; filename=\"", "Content-Type: image/png", "mmfile", "length", "sign", "appKey", "isStorage", "cacheTime",
