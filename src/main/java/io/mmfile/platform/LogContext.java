@@ -41,7 +41,8 @@ public final class LogContext extends TurboFilter {
 
   @Override
   public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-    if (format == null || level == null || !logger.isEnabledFor(level)) {
+    // the effective level, not isEnabledFor(), which would ask the turbo filters (this one) again
+    if (format == null || level == null || !level.isGreaterOrEqual(logger.getEffectiveLevel())) {
       return FilterReply.NEUTRAL;
     }
     Context context = Vertx.currentContext();

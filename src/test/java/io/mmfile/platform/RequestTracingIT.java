@@ -135,6 +135,26 @@ class RequestTracingIT {
       .as("the query string is not logged").doesNotContain("file=", "?");
   }
 
+  @Test
+  void accessLogInJsonNamesTheSameFields() {
+    try (TestServer json = TestServer.start(Backend.EMBEDDED, new JsonObject().put("node.id", "node-j")
+      .put("log.access", "json")); DaokeClient probe = new DaokeClient(json.port())) {
+      HttpResponse<Buffer> answer = await(probe.web().get("/no/such/path")
+        .putHeader("User-Agent", "probe \"1\"").send());
+      String id = answer.getHeader("X-Request-Id");
+      JsonObject line = new JsonObject(accessLine(id));
+      assertThat(line.getString("requestId")).isEqualTo(id);
+      assertThat(line.getString("node")).isEqualTo("node-j");
+      assertThat(line.getString("method")).isEqualTo("GET");
+      assertThat(line.getString("path")).isEqualTo("/no/such/path");
+      assertThat(line.getInteger("status")).isEqualTo(404);
+      assertThat(line.getLong("bytes")).isEqualTo(answer.body().length());
+      assertThat(line.getString("userAgent")).isEqualTo("probe \"1\"");
+      assertThat(line.getString("dialect")).isEqualTo("ops");
+      assertThat(line.getDouble("ms")).isNotNegative();
+    }
+  }
+
   private List<ILoggingEvent> linesOf(String requestId) {
     synchronized (logs.list) {
       return logs.list.stream().filter(e -> requestId.equals(e.getMDCPropertyMap().get(LogContext.REQUEST_ID))).toList();
@@ -147,7 +167,8 @@ class RequestTracingIT {
     while (System.currentTimeMillis() < deadline) {
       synchronized (logs.list) {
         for (ILoggingEvent e : logs.list) {
-          if (e.getLoggerName().equals(AccessLog.LOGGER) && e.getFormattedMessage().contains("requestId=" + requestId)) {
+          if (e.getLoggerName().equals(AccessLog.LOGGER) && (e.getFormattedMessage().contains("requestId=" + requestId)
+            || e.getFormattedMessage().contains("\"requestId\":\"" + requestId + "\""))) {
             return e.getFormattedMessage();
           }
         }
