@@ -10,11 +10,13 @@ import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -36,6 +38,28 @@ abstract class KillNineContract {
   /** Share of uploads sent to the durable store (the embedded cache store lives in the process). */
   abstract double durableShare();
 
+  /** Configuration that picks the durable store under test; the default store unless a subclass says. */
+  Map<String, Object> storeOverrides() {
+    return Map.of();
+  }
+
+  /**
+   * After the restart: what the durable store holds, each file's bytes, and what it still stages; a
+   * subclass whose store is not {@code data.dir/files} says how to look.
+   */
+  List<byte[]> durableContents(ChildNode node) throws IOException {
+    List<Path> stored;
+    try (Stream<Path> walk = Files.walk(node.dataDir().resolve("files"))) {
+      stored = walk.filter(Files::isRegularFile).toList();
+    }
+    assertThat(stored).as("staging files after the restart").noneMatch(p -> p.toString().endsWith(".part"));
+    List<byte[]> contents = new ArrayList<>();
+    for (Path file : stored) {
+      contents.add(Files.readAllBytes(file));
+    }
+    return contents;
+  }
+
   /** Rounds per run: 1 in the suite; {@code -Dfaults.kill.rounds=10} for the ten-in-a-row check. */
   static final int ROUNDS = Integer.getInteger("faults.kill.rounds", 1);
 
@@ -47,7 +71,9 @@ abstract class KillNineContract {
   private void round() throws Exception {
     String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     Path dir = Files.createTempDirectory("mmfile-kill-");
-    try (ChildNode node = new ChildNode(dir, TestServer.freePort(), FaultNodes.config(backend(), id))) {
+    Map<String, Object> config = new java.util.LinkedHashMap<>(FaultNodes.config(backend(), id));
+    config.putAll(storeOverrides());
+    try (ChildNode node = new ChildNode(dir, TestServer.freePort(), config)) {
       killAndRestart(node);
     } finally {
       FaultNodes.cleanUp(backend(), id);
@@ -85,14 +111,9 @@ abstract class KillNineContract {
       System.err.printf("kill -9 on %s: %d uploads acknowledged before the kill, all read back whole%n", backend(),
         acked.size());
     }
-    List<Path> stored;
-    try (Stream<Path> walk = Files.walk(node.dataDir().resolve("files"))) {
-      stored = walk.filter(Files::isRegularFile).toList();
-    }
-    assertThat(stored).as("staging files after the restart").noneMatch(p -> p.toString().endsWith(".part"));
-    for (Path file : stored) {
-      assertThat(load.sentHashes).as("%s is whole: it is one of the files sent", file)
-        .contains(UploadLoad.sha256(Files.readAllBytes(file)));
+    for (byte[] file : durableContents(node)) {
+      assertThat(load.sentHashes).as("a stored file of %d bytes is whole: it is one of the files sent", file.length)
+        .contains(UploadLoad.sha256(file));
     }
   }
 }
