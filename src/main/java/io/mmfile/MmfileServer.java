@@ -202,7 +202,7 @@ public final class MmfileServer {
         List<Dialect> dialects = new java.util.ArrayList<>(List.of(
           new DaokeRoutes(new SaveImageHandler(uploads, appKeyCache, urls),
             new GainImageHandler(stores, expiry, variants, config.http().cacheStoreMaxAgeSeconds()),
-            new UserBindMobileHandler(appKeyCache, accounts)),
+            new UserBindMobileHandler(appKeyCache, accounts), config.upload()),
           new SrvRoutes(accounts, new AuthorizationCodes(appKeyCache, kv, secret), uploads, urls, config.auth(),
             clientAddress),
           new WeiduRoutes(accounts, uploads, variants, stores, urls)));

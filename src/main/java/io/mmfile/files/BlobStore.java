@@ -55,11 +55,6 @@ public interface BlobStore {
     /** Drops everything written so far. Safe to call more than once and after a failed commit. */
     Future<Void> abort();
 
-    /** Cuts what was written back to {@code size} bytes (before commit). */
-    default Future<Void> truncate(long size) {
-      return Future.failedFuture(new UnsupportedOperationException("this store cannot truncate"));
-    }
-
     /**
      * Copies everything written so far into {@code target} and drops it here; used when a client
      * names the store only after the file part (the bytes were staged in the durable store).

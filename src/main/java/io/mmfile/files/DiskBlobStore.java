@@ -128,25 +128,17 @@ public final class DiskBlobStore implements BlobStore {
           "durable store " + root + " refuses writes: " + volume.describe()));
       }
       try {
-        ByteBuffer bytes = ByteBuffer.wrap(chunk.getBytes());
+        // a gathering write straight from the network buffers the chunk is made of
+        ByteBuffer[] bytes = BufferSlices.nio(chunk);
         FileChannel ch = channel();
-        while (bytes.hasRemaining()) {
-          ch.write(bytes);
+        long left = chunk.length();
+        while (left > 0) {
+          left -= ch.write(bytes);
         }
         return Future.succeededFuture();
       } catch (IOException e) {
         return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "durable store " + root + ": write " + part
           + " failed: " + e.getMessage() + " (" + usableSpace() + " bytes free)", e));
-      }
-    }
-
-    @Override
-    public Future<Void> truncate(long size) {
-      try {
-        channel().truncate(size);
-        return Future.succeededFuture();
-      } catch (IOException e) {
-        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "truncate " + fileId + ": " + e.getMessage(), e));
       }
     }
 

@@ -2,17 +2,13 @@ package io.mmfile.files;
 
 import io.mmfile.platform.BodyFailures;
 import io.mmfile.platform.Failure;
-import io.vertx.core.buffer.Buffer;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * What mmfile checks about a multipart/form-data body around Netty's decoder, which does the parsing:
- * the boundary in the Content-Type (Netty fails on an empty or missing one with a 500-shaped
- * exception) and the close delimiter (Netty says nothing when a body ends without it); what each
- * decoder exception means for the client is {@link BodyFailures}'s.
+ * What mmfile checks about a multipart/form-data request before {@link MultipartParser} reads its
+ * body: the Content-Type and its boundary; and the names of the limits a form can cross.
  */
 public final class MultipartBody {
   /** The parameter names of {@link Failure.Kind#INVALID_PARAMETER} failures for the request limits. */
@@ -60,65 +56,5 @@ public final class MultipartBody {
       return Optional.of(value);
     }
     return Optional.empty();
-  }
-
-  /**
-   * Watches the raw bytes of a body for its close delimiter ({@code --boundary--} at the start or after
-   * a line break; the boundary cannot occur inside a part). Netty's decoder ends a body that stops
-   * short without a word, so this is how a truncated body is told from a complete one.
-   */
-  public static final class CloseDelimiterWatch {
-    private final byte[] pattern;
-    private byte[] tail = new byte[0];
-    private boolean atStart = true;
-    private boolean seen;
-
-    public CloseDelimiterWatch(String boundary) {
-      this.pattern = ("\n--" + boundary + "--").getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    public boolean seen() {
-      return seen;
-    }
-
-    public void feed(Buffer chunk) {
-      if (seen || chunk.length() == 0) {
-        return;
-      }
-      byte[] bytes;
-      if (atStart) {
-        // A body may begin with its delimiter, without the line break before it.
-        atStart = false;
-        bytes = concat(new byte[] {'\n'}, chunk.getBytes());
-      } else {
-        bytes = chunk.getBytes();
-      }
-      byte[] edge = concat(tail, java.util.Arrays.copyOf(bytes, Math.min(bytes.length, pattern.length - 1)));
-      seen = indexOf(edge, pattern) >= 0 || indexOf(bytes, pattern) >= 0;
-      byte[] joined = bytes.length >= pattern.length - 1 ? bytes : concat(tail, bytes);
-      tail = java.util.Arrays.copyOfRange(joined, Math.max(0, joined.length - (pattern.length - 1)), joined.length);
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-      outer:
-      for (int i = 0; i <= haystack.length - needle.length; i++) {
-        if (haystack[i] != needle[0]) {
-          continue;
-        }
-        for (int j = 1; j < needle.length; j++) {
-          if (haystack[i + j] != needle[j]) {
-            continue outer;
-          }
-        }
-        return i;
-      }
-      return -1;
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-      byte[] joined = java.util.Arrays.copyOf(a, a.length + b.length);
-      System.arraycopy(b, 0, joined, a.length, b.length);
-      return joined;
-    }
   }
 }

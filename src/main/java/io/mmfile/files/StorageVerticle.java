@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -93,8 +94,6 @@ public final class StorageVerticle extends VerticleBase {
     final Buffer head = Buffer.buffer();
     Future<Void> tail = Future.succeededFuture();
     long size;
-    /** The last byte received, kept out of the digest until it is known to belong to the file. */
-    int lastByte = -1;
     long lastActivityMs = System.currentTimeMillis();
     boolean closed;
     /** The HTTP request this upload belongs to: what this session logs names it. */
@@ -131,18 +130,15 @@ public final class StorageVerticle extends VerticleBase {
         fail(message, Failure.invalid("file length"));
         return;
       }
-      byte[] bytes = chunk.getBytes();
-      if (bytes.length == 0) {
+      if (chunk.length() == 0) {
         message.reply(null);
         return;
       }
-      if (lastByte >= 0) {
-        sha256.update((byte) lastByte);
+      for (ByteBuffer bytes : BufferSlices.nio(chunk)) {
+        sha256.update(bytes);
       }
-      sha256.update(bytes, 0, bytes.length - 1);
-      lastByte = bytes[bytes.length - 1] & 0xFF;
       if (head.length() < ImageProbe.HEAD_BYTES) {
-        head.appendBytes(bytes, 0, Math.min(bytes.length, ImageProbe.HEAD_BYTES - head.length()));
+        head.appendBuffer(chunk, 0, Math.min(chunk.length(), ImageProbe.HEAD_BYTES - head.length()));
       }
       tail = tail.compose(v -> writer.write(chunk));
       tail.onSuccess(v -> message.reply(null)).onFailure(t -> fail(message, t));
@@ -152,18 +148,9 @@ public final class StorageVerticle extends VerticleBase {
       long expected = request.getLong("length");
       long ttlMs = request.getLong("ttlMs", 0L);
       StoreKind target = StoreKind.fromColumn(request.getString("store", kind.column()));
-      // Netty's multipart decoder can keep the CR before the closing boundary in the file when a network
-      // read ends between that CR and its LF (netty/netty#12729). With the declared length known, that
-      // one extra CR is recognised and cut off instead of refusing the upload.
-      boolean strayCr = size == expected + 1 && lastByte == '\r';
-      if (size != expected && !strayCr) {
+      if (size != expected) {
         fail(message, Failure.invalid("file length"));
         return;
-      }
-      if (strayCr) {
-        size = expected;
-      } else if (lastByte >= 0) {
-        sha256.update((byte) lastByte);
       }
       Buffer probed = head.length() > size ? head.getBuffer(0, (int) size) : head;
       var image = ImageProbe.probe(probed);
@@ -178,10 +165,8 @@ public final class StorageVerticle extends VerticleBase {
         HexFormat.of().formatHex(sha256.digest()), info.contentType(), info.extension(), info.width(),
         info.height(), now, ttlMs == 0 ? null : now + ttlMs, request.getString("accountId"),
         request.getString("name"), null);
-      long finalSize = size;
       boolean insertRecord = request.getBoolean("insertRecord", true);
       tail = tail
-        .compose(v -> strayCr ? writer.truncate(finalSize) : Future.succeededFuture())
         .compose(v -> target == kind ? Future.succeededFuture(writer) : restage(target))
         .compose(w -> w.commit(ttlMs))
         .compose(v -> !insertRecord ? Future.<Void>succeededFuture() : stores.records().insert(record)

@@ -10,7 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServerFileUpload;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
@@ -83,6 +83,15 @@ public final class UploadExchange {
 
     /** Checks what the headers carry (credentials in a header), before any byte of the body is read. */
     Future<A> admit(HttpServerRequest request);
+
+    /**
+     * When a file part begins: what the form fields sent before it decide. A failure refuses the
+     * request at once, before a byte of the part is stored; a store streams the part straight there;
+     * null (the default) stages it in the durable store until the whole form is known.
+     */
+    default Future<StoreKind> storeFor(A admitted, MultiMap fieldsSoFar) {
+      return Future.succeededFuture();
+    }
 
     /**
      * Once the whole body is in: what to commit for each received file, in order, decided from the
@@ -269,7 +278,7 @@ public final class UploadExchange {
   }
 
   /** One request. Runs on the request's event loop only. */
-  private final class Exchange<A, R> {
+  private final class Exchange<A, R> implements MultipartParser.Listener {
     private final Vertx vertx;
     private final RoutingContext ctx;
     private final HttpServerRequest request;
@@ -277,14 +286,22 @@ public final class UploadExchange {
     private final Route<A, R> route;
     private final String address;
     private final List<Part> files = new ArrayList<>();
+    private final MultiMap fields = MultiMap.caseInsensitiveMultiMap();
     private UploadGate.Permit permit;
     private A admitted;
-    private MultipartBody.CloseDelimiterWatch closeDelimiter;
+    private String boundary;
+    private MultipartParser parser;
+    /** The file part whose bytes are arriving; null between parts and for parts that are dropped. */
+    private Part current;
+    private boolean dropping;
+    /** What holds the body back (a part waiting for its store, a full credit window); null while reading. */
+    private Object heldBy;
     private boolean reading;
     private boolean requestEnded;
+    private boolean closeSeen;
+    private boolean completing;
     private boolean answered;
     private long bytes;
-    private int parts;
     private long lastWireMs;
     private long timer = -1;
     private boolean resetWhenEnded;
@@ -351,9 +368,8 @@ public final class UploadExchange {
         throw hasNoBody() ? Failure.of(Failure.Kind.EMPTY_BODY, "no body")
           : Failure.of(Failure.Kind.MALFORMED_BODY, "not multipart/form-data");
       }
-      String boundary = MultipartBody.boundary(contentType)
+      boundary = MultipartBody.boundary(contentType)
         .orElseThrow(() -> Failure.of(Failure.Kind.MALFORMED_BODY, "multipart/form-data without a usable boundary"));
-      closeDelimiter = new MultipartBody.CloseDelimiterWatch(boundary);
       String length = request.getHeader("Content-Length");
       if (length != null) {
         long declared;
@@ -375,26 +391,9 @@ public final class UploadExchange {
     }
 
     private void read() {
-      try {
-        request.setExpectMultipart(true);
-      } catch (RuntimeException e) {
-        fail(BodyFailures.of(e));
-        return;
-      }
-      request.handler(data -> {
-        // The raw body, seen after Netty's decoder: silence on the wire, total size and the close delimiter.
-        lastWireMs = System.currentTimeMillis();
-        if (answered) {
-          return;
-        }
-        bytes += data.length();
-        if (bytes > limits.maxRequestBytes()) {
-          fail(Failure.invalid(MultipartBody.BODY_SIZE));
-          return;
-        }
-        closeDelimiter.feed(data);
-      });
-      request.uploadHandler(this::onPart);
+      parser = new MultipartParser(boundary,
+        new MultipartParser.Limits(limits.maxFieldBytes(), limits.maxFields(), limits.maxParts()), this);
+      request.handler(this::onData);
       request.exceptionHandler(t -> fail(BodyFailures.of(t)));
       request.endHandler(v -> onEnd());
       reading = true;
@@ -404,18 +403,21 @@ public final class UploadExchange {
       request.resume();
     }
 
-    private void onPart(HttpServerFileUpload upload) {
-      parts++;
-      if (!answered && parts > limits.maxParts()) {
-        fail(Failure.invalid(MultipartBody.PARTS));
-      }
-      if (answered || !route.filePart().equals(upload.name()) || files.size() >= route.maxFiles()) {
-        upload.handler(ignored -> { });
+    private void onData(Buffer data) {
+      lastWireMs = System.currentTimeMillis();
+      if (answered) {
         return;
       }
-      FileIntake.Staged staged = intake.stage(upload);
-      files.add(new Part(staged, upload.filename(), upload.contentType()));
-      staged.received().onFailure(this::fail);
+      bytes += data.length();
+      if (bytes > limits.maxRequestBytes()) {
+        fail(Failure.invalid(MultipartBody.BODY_SIZE));
+        return;
+      }
+      try {
+        parser.feed(data);
+      } catch (Failure f) {
+        fail(f);
+      }
     }
 
     private void onEnd() {
@@ -423,11 +425,113 @@ public final class UploadExchange {
       if (answered) {
         return;
       }
-      if (!closeDelimiter.seen()) {
-        fail(Failure.of(Failure.Kind.MALFORMED_BODY, "the body ended before its closing boundary"));
+      try {
+        // throws at once, or once the held-back input is parsed, when the close delimiter never came
+        parser.endOfInput();
+      } catch (Failure f) {
+        fail(f);
         return;
       }
-      MultiMap fields = request.formAttributes();
+      complete();
+    }
+
+    // ---------------------------------------------------------------- what the parser finds
+
+    @Override
+    public void field(String name, String value) {
+      fields.add(name, value);
+    }
+
+    @Override
+    public void fileStart(String name, String filename, String contentType) {
+      if (answered || !route.filePart().equals(name) || files.size() >= route.maxFiles()) {
+        dropping = true;
+        return;
+      }
+      // No byte of the part goes anywhere until the fields before it are checked and its store is open.
+      Object opening = new Object();
+      hold(opening);
+      Future<StoreKind> store;
+      try {
+        store = route.storeFor(admitted, fields);
+      } catch (RuntimeException e) {
+        store = Future.failedFuture(e);
+      }
+      store.compose(kind -> intake.stage(kind == null ? StoreKind.DURABLE : kind)).onComplete(ar -> {
+        if (ar.failed()) {
+          fail(ar.cause());
+          return;
+        }
+        FileIntake.Staged staged = ar.result();
+        if (answered) {
+          staged.abort();
+          return;
+        }
+        Part part = new Part(staged, filename, contentType);
+        files.add(part);
+        current = part;
+        staged.received().onFailure(this::fail);
+        staged.drainHandler(v -> release(part));
+        release(opening);
+      });
+    }
+
+    @Override
+    public void fileData(Buffer data) {
+      if (dropping || current == null || answered) {
+        return;
+      }
+      current.staged().write(data);
+      if (current.staged().full()) {
+        hold(current);
+      }
+    }
+
+    @Override
+    public void fileEnd() {
+      if (current != null && !answered) {
+        current.staged().end();
+      }
+      current = null;
+      dropping = false;
+    }
+
+    @Override
+    public void end() {
+      closeSeen = true;
+    }
+
+    /** Stops reading the body (the parser keeps what it was fed) until {@link #release} by the same holder. */
+    private void hold(Object holder) {
+      heldBy = holder;
+      parser.pause();
+      request.pause();
+    }
+
+    private void release(Object holder) {
+      if (heldBy != holder || answered) {
+        return;
+      }
+      heldBy = null;
+      try {
+        parser.resume();
+      } catch (Failure f) {
+        fail(f);
+        return;
+      }
+      if (heldBy == null && !answered) {
+        request.resume();
+        complete();
+      }
+    }
+
+    // ---------------------------------------------------------------- the commit
+
+    private void complete() {
+      if (answered || completing || !requestEnded || !closeSeen || heldBy != null) {
+        return;
+      }
+      completing = true;
       Future.all(files.stream().map(p -> p.staged().received()).toList())
         .compose(v -> route.plan(admitted, fields, files.stream()
           .map(p -> new ReceivedFile(p.filename(), p.contentType(), p.staged().size())).toList()))
@@ -474,10 +578,9 @@ public final class UploadExchange {
         return;
       }
       files.forEach(p -> p.staged().nudge());
-      // Silence counts only while we are reading: not while storage holds a part back, and not once the
-      // body is complete (a part whose end never came is silence too).
-      boolean waitingForClient = reading && files.stream().noneMatch(p -> p.staged().held())
-        && (!requestEnded || files.stream().anyMatch(p -> !p.staged().ended()));
+      // Silence counts only while we are reading: not while the server holds the body back (a store
+      // opening, a full credit window), and not once the body is complete.
+      boolean waitingForClient = reading && heldBy == null && !requestEnded;
       long now = System.currentTimeMillis();
       if (!waitingForClient) {
         lastWireMs = now;
@@ -516,8 +619,6 @@ public final class UploadExchange {
       }
       resetWhenEnded = bodyUnread && http2;
       if (!response.ended() && !response.closed()) {
-        // Written at once if the body is unread (HttpVerticle's early-answer flush), before Vert.x may
-        // close the connection after a decoder exception.
         route.refuse(response, failure);
       }
       if (bodyUnread) {

@@ -11,9 +11,12 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * The HTTP side of one upload session: coalesces incoming bytes into chunks of {@code upload.chunk-bytes}
- * and sends them to a storage verticle with at most {@code upload.window-chunks} unacknowledged.
+ * The HTTP side of one upload session: gathers incoming bytes (slices of the network buffers, not
+ * copies) into chunks of at least {@code upload.chunk-bytes} and sends them to a storage verticle with at most {@code upload.window-chunks} unacknowledged.
  * {@link #writeQueueFull()} tells the caller to pause its source; the drain handler says when to resume.
  * At most {@code (window + 1) × chunk-bytes} of an upload is in memory at any time.
  */
@@ -24,7 +27,9 @@ public final class UploadSink {
   private final MmfileConfig.Upload limits;
   private final DeliveryOptions chunkOptions;
   private final DeliveryOptions controlOptions;
-  private Buffer pending;
+  /** Bytes not sent yet: the slices of network buffers as they came, joined without a copy when sent. */
+  private List<Buffer> pending = new ArrayList<>();
+  private int pendingBytes;
   private int inFlight;
   private Failure failure;
   private boolean finished;
@@ -42,7 +47,6 @@ public final class UploadSink {
     this.chunkOptions = new DeliveryOptions().setSendTimeout(timeoutMs)
       .setCodecName(StorageProtocol.LocalBufferCodec.NAME).addHeader(StorageProtocol.OP, StorageProtocol.CHUNK);
     this.controlOptions = new DeliveryOptions().setSendTimeout(timeoutMs);
-    this.pending = Buffer.buffer(limits.chunkBytes());
   }
 
   /** Opens a session on some storage verticle of this node. */
@@ -81,8 +85,12 @@ public final class UploadSink {
     if (failure != null || finished) {
       return;
     }
-    pending.appendBuffer(data);
-    if (pending.length() >= limits.chunkBytes()) {
+    if (data.length() == 0) {
+      return;
+    }
+    pending.add(data);
+    pendingBytes += data.length();
+    if (pendingBytes >= limits.chunkBytes()) {
       sendPending();
     }
   }
@@ -92,7 +100,7 @@ public final class UploadSink {
     if (failure != null) {
       return Future.failedFuture(failure);
     }
-    if (pending.length() > 0) {
+    if (pendingBytes > 0) {
       sendPending();
     }
     if (inFlight == 0) {
@@ -109,7 +117,7 @@ public final class UploadSink {
    * upload trickles in, so that the storage side sees a slow upload progressing before a chunk is full.
    */
   public void nudge() {
-    if (!sentSinceNudge && failure == null && !finished && pending.length() > 0 && inFlight < limits.windowChunks()) {
+    if (!sentSinceNudge && failure == null && !finished && pendingBytes > 0 && inFlight < limits.windowChunks()) {
       sendPending();
     }
     sentSinceNudge = false;
@@ -141,13 +149,15 @@ public final class UploadSink {
       return;
     }
     finished = true;
-    pending = Buffer.buffer();
+    pending = new ArrayList<>();
+    pendingBytes = 0;
     bus.send(session, null, new DeliveryOptions(controlOptions).addHeader(StorageProtocol.OP, StorageProtocol.ABORT));
   }
 
   private void sendPending() {
-    Buffer chunk = pending;
-    pending = Buffer.buffer(limits.chunkBytes());
+    Buffer chunk = BufferSlices.join(pending);
+    pending = new ArrayList<>();
+    pendingBytes = 0;
     inFlight++;
     sentSinceNudge = true;
     bus.request(session, chunk, chunkOptions).onComplete(ar -> {

@@ -217,8 +217,8 @@ public final class HttpVerticle extends VerticleBase {
       .setCompressionSupported(false)
       .setTcpNoDelay(true)
       .setHandle100ContinueAutomatically(true)
-      // Netty's form decoder enforces these for every form, multipart or url-encoded; the upload
-      // exchange answers a form past them with the limit it crossed (MultipartBody).
+      // Netty's decoder enforces these on url-encoded forms; multipart bodies are read by mmfile's
+      // own parser (MultipartParser), which enforces the same keys.
       .setMaxFormFields(config.upload().maxFields())
       .setMaxFormAttributeSize(config.upload().maxFieldBytes());
     if (http.tls()) {

@@ -392,6 +392,103 @@ abstract class UploadExchangeContract {
     }
   }
 
+  /** saveImage fields sent before the file part are checked when the part begins. */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class FieldsFirst {
+
+    /** Sends the head, the fields and the first 64 KiB of the file, and reads the answer before sending more. */
+    RawHttp.Response sendFieldsAndPartOfTheFile(Map<String, String> fields) {
+      Buffer image = Images.pngOfSize(256 * 1024, 70);
+      Multipart form = new Multipart();
+      fields.forEach(form::field);
+      form.file("mmfile", "a.png", "image/png", image);
+      Buffer body = form.body();
+      try (RawHttp http = raw()) {
+        int fileStart = body.length() - image.length() - ("\r\n--" + boundaryOf(form) + "--\r\n").length();
+        http.write(RawHttp.head(SAVE, form.contentType(), body.length())).write(body.getBuffer(0, fileStart + 64 * 1024));
+        return http.response();
+      }
+    }
+
+    @Test
+    void aWrongSignIsRefusedBeforeAByteOfTheFileIsStored() {
+      long records = server.fileRecords();
+      int files = server.durableFiles().size();
+      Map<String, String> fields = DaokeClient.signedFields(app, 256 * 1024, Map.of("isStorage", "true", "cacheTime", "0"));
+      fields.put("sign", fields.get("sign").toLowerCase());
+
+      RawHttp.Response response = sendFieldsAndPartOfTheFile(fields);
+
+      assertThat(response.body()).isEqualTo("{\"ERRORCODE\":\"ME01019\", \"RESULT\":\"sign is not match!\"}");
+      assertThat(server.stagedParts()).isEmpty();
+      assertNothingKept(records, files);
+    }
+
+    @Test
+    void aDeclaredLengthOverTheLimitIsRefusedBeforeAByteOfTheFileIsStored() {
+      RawHttp.Response response = sendFieldsAndPartOfTheFile(DaokeClient.signedFields(app, 1L << 40, Map.of("isStorage", "true")));
+
+      assertThat(response.body()).isEqualTo("{\"ERRORCODE\":\"ME01023\", \"RESULT\":\"length is error!\"}");
+      assertThat(server.stagedParts()).isEmpty();
+    }
+  }
+
+  /**
+   * Where the bytes go, on a node whose durable store refuses every write (its free-space floor is
+   * above any disk): a cache-store upload whose fields come first streams straight into the cache
+   * store and succeeds; with its fields after the file it must be staged in the durable store first,
+   * which refuses it.
+   */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class StraightToTheChosenStore {
+    TestServer full;
+    AppKey key;
+
+    @BeforeAll
+    void start() {
+      full = TestServer.start(backend(), new JsonObject().put("storage.min-free-bytes", Long.MAX_VALUE / 2));
+      key = full.newAppKey();
+    }
+
+    @AfterAll
+    void stop() {
+      if (full != null) {
+        full.close();
+      }
+    }
+
+    RawHttp.Response post(Multipart form) {
+      try (RawHttp http = new RawHttp(client.vertx(), full.port())) {
+        http.write(RawHttp.head(SAVE, form.contentType(), form.body().length())).write(form.body());
+        return http.response();
+      }
+    }
+
+    @Test
+    void fieldsBeforeTheFileSendItStraightToTheCacheStore() {
+      Buffer image = Images.pngOfSize(200 * 1024, 71);
+      Multipart form = client.form(key, image, Map.of("isStorage", "false"));
+
+      RawHttp.Response response = post(form);
+
+      assertThat(daokeCode(response)).isEqualTo("0");
+      String url = new JsonObject(response.body()).getJsonObject("RESULT").getString("url")
+        .replaceFirst("//[^/]+", "//127.0.0.1:" + full.port());
+      assertThat(client.get(url).body()).isEqualTo(image);
+    }
+
+    @Test
+    void fieldsAfterTheFileStageItInTheDurableStoreFirst() {
+      Buffer image = Images.pngOfSize(200 * 1024, 72);
+      Multipart form = new Multipart().file("mmfile", "a.png", "image/png", image);
+      DaokeClient.signedFields(key, image.length(), Map.of("isStorage", "false")).forEach(form::field);
+
+      assertThat(daokeCode(post(form))).isEqualTo("ME24700");
+    }
+  }
+
   /** The caps, on a node of their own with a long idle timeout, so held uploads stay held. */
   @Nested
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -424,9 +521,10 @@ abstract class UploadExchangeContract {
      * An upload that sends its head and part of its body, then holds its place. It sends more than one
      * event-bus chunk, so its staging file exists at once rather than at the next periodic flush of a
      * trickling upload (a quarter of the idle timeout), which a busy machine can push past the wait.
+     * Its fields come first and name the durable store, so its bytes go to a part file there.
      */
     RawHttp hold(AppKey appKey) {
-      Multipart form = client.form(appKey, Images.pngOfSize(256 * 1024, 50), Map.of());
+      Multipart form = client.form(appKey, Images.pngOfSize(256 * 1024, 50), Map.of("isStorage", "true"));
       Buffer body = form.body();
       RawHttp http = new RawHttp(client.vertx(), capped.port());
       http.write(RawHttp.head(SAVE, form.contentType(), body.length(), "appKey: " + appKey.appKey()))

@@ -48,7 +48,7 @@ class UnexpectedErrorsIT {
     Router router = Router.router(vertx);
     Exploding exploding = new Exploding();
     exploding.mount(router);
-    HttpVerticle.answerErrors(router, List.of(exploding, new DaokeRoutes(null, null, null)));
+    HttpVerticle.answerErrors(router, List.of(exploding, new DaokeRoutes(null, null, null, null)));
     HttpVerticle.Front front = new HttpVerticle.Front("test", new ClientAddress(List.of()),
       new AccessLog(AccessLog.Format.OFF, false, "test"), null, null);
     HttpServer server = await(vertx.createHttpServer().requestHandler(HttpVerticle.withSafeHeaders(router, front))

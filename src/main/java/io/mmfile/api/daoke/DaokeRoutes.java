@@ -4,7 +4,8 @@ import io.vertx.core.http.HttpMethod;
 import io.mmfile.platform.Dialect;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import io.mmfile.platform.FormBody;
+import io.mmfile.platform.MmfileConfig;
 
 /** The daoke dialect's routes (WIRE.md §1): the file API and the account API. */
 public final class DaokeRoutes implements Dialect {
@@ -14,7 +15,11 @@ public final class DaokeRoutes implements Dialect {
   private final GainImageHandler gainImage;
   private final UserBindMobileHandler userBindMobile;
 
-  public DaokeRoutes(SaveImageHandler saveImage, GainImageHandler gainImage, UserBindMobileHandler userBindMobile) {
+  private final MmfileConfig.Upload limits;
+
+  public DaokeRoutes(SaveImageHandler saveImage, GainImageHandler gainImage, UserBindMobileHandler userBindMobile,
+                     MmfileConfig.Upload limits) {
+    this.limits = limits;
     this.saveImage = saveImage;
     this.gainImage = gainImage;
     this.userBindMobile = userBindMobile;
@@ -26,7 +31,7 @@ public final class DaokeRoutes implements Dialect {
     router.post(SAVE_IMAGE).handler(saveImage);
     router.route(GAIN_IMAGE).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(gainImage);
     router.post("/accountapi/v2/userBindMobile")
-      .handler(BodyHandler.create(false).setBodyLimit(16 * 1024))
+      .handler(new FormBody(16 * 1024, limits))
       .handler(userBindMobile)
       .failureHandler(userBindMobile::failure);
   }

@@ -26,14 +26,9 @@ public final class SaveImageForm {
   private SaveImageForm() {
   }
 
-  /**
-   * A form field as the client sent it. Netty's multipart decoder keeps the CR of the CRLF before the
-   * next boundary in the value when a network read ends right between CR and LF (netty/netty#12729);
-   * none of these fields can end in CR, so one is dropped.
-   */
+  /** A form field as the client sent it (the first one of that name). */
   static String field(MultiMap fields, String name) {
-    String value = fields.get(name);
-    return value != null && value.endsWith("\r") ? value.substring(0, value.length() - 1) : value;
+    return fields.get(name);
   }
 
   /** The appKey, from a field ({@code appKey} or {@code appkey}) or a header; malformed → ME01023. */
@@ -48,6 +43,26 @@ public final class SaveImageForm {
   /** Like {@link #appKey}, but null while the client has not sent one yet. */
   public static String appKeyIfPresent(MultiMap fields, MultiMap headers) {
     return first(fields, headers, "appKey", "appkey") == null ? null : appKey(fields, headers);
+  }
+
+  /**
+   * Whether the fields so far settle {@link #check}'s answer for good: {@code sign} and {@code length}
+   * came as fields, and so did {@code isStorage} and {@code cacheTime}, the optional signed ones (a
+   * later field of a name already seen changes nothing: the first one counts). Without them a later
+   * field could still make a wrong-looking sign right.
+   */
+  static boolean signSettled(MultiMap fields) {
+    return fields.contains("sign") && fields.contains("length") && fields.contains("isStorage")
+      && fields.contains("cacheTime");
+  }
+
+  /**
+   * Whether {@link #check} can run on the fields so far: {@code appKey}, {@code sign} and
+   * {@code length} came as fields (a field would win over a header sent with the same name, so
+   * credentials in headers are checked when the form is complete).
+   */
+  static boolean checkable(MultiMap fields) {
+    return (fields.contains("appKey") || fields.contains("appkey")) && fields.contains("sign") && fields.contains("length");
   }
 
   /** Checks every remaining field and the sign for an app that exists and is enabled. */

@@ -5,6 +5,7 @@ import io.mmfile.auth.AppKeyCache;
 import io.mmfile.files.CommitRequest;
 import io.mmfile.files.FileRecord;
 import io.mmfile.files.FileUrls;
+import io.mmfile.files.StoreKind;
 import io.mmfile.files.UploadExchange;
 import io.mmfile.platform.Failure;
 import io.vertx.core.Future;
@@ -20,8 +21,11 @@ import java.util.List;
 /**
  * {@code POST /dfsapi/v2/saveImage} (WIRE.md §1) through the {@link UploadExchange}: the file part
  * {@code mmfile} is streamed to storage as it arrives; an {@code appKey} header is checked before any
- * byte is stored; the form fields, which Vert.x hands out only when the body is complete, are checked
- * at the end, before anything is committed.
+ * byte is read. Fields sent before the file part ({@code appKey}, {@code sign}, {@code length},
+ * {@code isStorage}, as the original clients send them) are checked when the part begins, so a wrong
+ * form is refused before a byte is stored and a right one streams straight to the store it names;
+ * with fields after the file the part is staged in the durable store and the form is checked at the
+ * end. Either way the whole form is checked again before anything is committed.
  */
 public final class SaveImageHandler implements Handler<RoutingContext> {
   private static final String FILE_PART = "mmfile";
@@ -75,6 +79,26 @@ public final class SaveImageHandler implements Handler<RoutingContext> {
       }
       return appKeys.enabled(appKey).compose(found -> found.isPresent() ? Future.<Void>succeededFuture()
         : Future.failedFuture(Failure.of(Failure.Kind.UNAUTHORIZED, "unknown appKey")));
+    }
+
+    @Override
+    public Future<StoreKind> storeFor(Void admitted, MultiMap fields) {
+      if (!SaveImageForm.checkable(fields)) {
+        return Future.succeededFuture();
+      }
+      String appKey = SaveImageForm.appKey(fields, request.headers());
+      return appKeys.enabled(appKey).map(found -> {
+        AppKey app = found.orElseThrow(() -> Failure.of(Failure.Kind.UNAUTHORIZED, "unknown appKey"));
+        try {
+          return SaveImageForm.check(fields, request.headers(), app, uploads.limits().maxBytes()).store();
+        } catch (Failure f) {
+          if (f.kind() == Failure.Kind.BAD_SIGNATURE && !SaveImageForm.signSettled(fields)) {
+            // an isStorage or cacheTime after the file could still be part of what was signed
+            return null;
+          }
+          throw f;
+        }
+      });
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.mmfile.auth.AppKeyCache;
 import io.mmfile.auth.SignatureVerifier;
 import io.mmfile.platform.BodyFailures;
 import io.mmfile.platform.Failure;
+import io.mmfile.platform.FormBody;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -34,7 +35,7 @@ public final class UserBindMobileHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    MultiMap form = ctx.request().formAttributes();
+    MultiMap form = FormBody.fields(ctx);
     String type = ctx.request().getHeader("Content-Type");
     Future<Void> done;
     try {

@@ -2,6 +2,7 @@ package io.mmfile.api.srv;
 
 import io.mmfile.accounts.AccountFormats;
 import io.mmfile.platform.Failure;
+import io.mmfile.platform.FormBody;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -62,8 +63,16 @@ final class SrvParams {
     String route = ctx.currentRoute() != null && ctx.currentRoute().getPath() != null ? ctx.currentRoute().getPath()
       : ctx.normalizedPath();
     boolean needsClientTriple = ctx.request().method() == HttpMethod.POST && NEED_CLIENT_TRIPLE.contains(route);
-    return of(ctx.queryParams(), ctx.request().getHeader("Content-Type"), () -> ctx.request().formAttributes(),
+    return of(ctx.queryParams(), ctx.request().getHeader("Content-Type"), () -> FormBody.fields(ctx),
       ctx.body() == null ? null : ctx.body().buffer(), needsClientTriple);
+  }
+
+  /** Like {@link #of(RoutingContext)}, for a multipart form already parsed (the upload exchange's fields). */
+  static SrvParams of(RoutingContext ctx, MultiMap form) {
+    String route = ctx.currentRoute() != null && ctx.currentRoute().getPath() != null ? ctx.currentRoute().getPath()
+      : ctx.normalizedPath();
+    boolean needsClientTriple = ctx.request().method() == HttpMethod.POST && NEED_CLIENT_TRIPLE.contains(route);
+    return of(ctx.queryParams(), ctx.request().getHeader("Content-Type"), () -> form, null, needsClientTriple);
   }
 
   /**
@@ -76,10 +85,7 @@ final class SrvParams {
     query.forEach(e -> values.put(e.getKey(), e.getValue()));
     String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
     if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
-      // A CR kept by Netty's multipart decoder at a read boundary (netty/netty#12729) is not part of the value.
-      form.get().forEach(e -> values.put(e.getKey(),
-        type.startsWith("multipart/") && e.getValue().endsWith("\r")
-          ? e.getValue().substring(0, e.getValue().length() - 1) : e.getValue()));
+      form.get().forEach(e -> values.put(e.getKey(), e.getValue()));
     } else if (body != null && body.length() > 0) {
       Object json;
       try {

@@ -17,6 +17,7 @@ import io.mmfile.files.UploadExchange;
 import io.mmfile.platform.BodyFailures;
 import io.mmfile.platform.ClientAddress;
 import io.mmfile.platform.Failure;
+import io.mmfile.platform.FormBody;
 import io.mmfile.platform.RequestTrace;
 import io.mmfile.platform.MmfileConfig;
 import io.vertx.core.AsyncResult;
@@ -29,7 +30,6 @@ import io.vertx.core.json.JsonObject;
 import io.mmfile.platform.Dialect;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 import java.util.Base64;
 import java.util.List;
@@ -61,7 +61,7 @@ public final class SrvRoutes implements Dialect {
 
   @Override
   public void mount(Router router) {
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
+    FormBody body = new FormBody(BODY_LIMIT, uploads.limits());
     router.route("/srv/v1/*").failureHandler(this::failure);
     router.get("/srv/v1/authorization").handler(this::authorization);
     router.post("/srv/v1/verificationMsg").handler(body).handler(this::verificationMessage);
@@ -284,7 +284,7 @@ public final class SrvRoutes implements Dialect {
 
     @Override
     public Future<List<CommitRequest>> plan(Principal admitted, MultiMap fields, List<UploadExchange.ReceivedFile> files) {
-      SrvParams p = SrvParams.of(ctx);
+      SrvParams p = SrvParams.of(ctx, fields);
       Future<Principal> principal = admitted != null ? Future.succeededFuture(admitted)
         : accounts.tokens().authenticate(p.get("access_token"));
       return principal.map(found -> {

@@ -26,7 +26,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import io.mmfile.platform.FormBody;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +60,7 @@ public final class WeiduRoutes implements Dialect {
   public void mount(Router router) {
     router.route("/weidu/api/v1/*").failureHandler(this::failure);
     router.post("/weidu/api/v1/users/accountinfo")
-      .handler(BodyHandler.create(false).setBodyLimit(AccountFormats.PROFILE_MAX_BYTES)).handler(this::saveProfile);
+      .handler(new FormBody(AccountFormats.PROFILE_MAX_BYTES, uploads.limits())).handler(this::saveProfile);
     router.get("/weidu/api/v1/users/accountinfo").handler(this::profile);
     router.post("/weidu/api/v1/files").handler(this::uploadFiles);
     router.get("/weidu/api/v1/files/me").handler(this::myFiles);

@@ -7,7 +7,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
+import io.mmfile.files.BufferSlices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -362,8 +362,6 @@ public final class VolumeBlobStore implements BlobStore {
     private final FileKey key;
     private final List<Buffer> chunks = new ArrayList<>();
     private CRC32C crc = new CRC32C();
-    /** The last byte written, kept out of the CRC until known to stay (a truncate by one byte drops it). */
-    private int lastByte = -1;
     private long size;
     private Path spillPath;
     private FileChannel spill;
@@ -382,21 +380,16 @@ public final class VolumeBlobStore implements BlobStore {
       if (n == 0) {
         return Future.succeededFuture();
       }
-      ByteBuffer bytes = nio(chunk);
-      if (lastByte >= 0) {
-        crc.update(lastByte);
+      ByteBuffer[] bytes = BufferSlices.nio(chunk);
+      for (ByteBuffer b : bytes) {
+        crc.update(b.duplicate());
       }
-      crc.update(bytes.duplicate().limit(bytes.limit() - 1));
-      lastByte = bytes.get(bytes.limit() - 1) & 0xFF;
       size += n;
       try {
         if (spill == null && size <= options.memoryStageBytes()) {
           chunks.add(chunk);
         } else {
-          FileChannel out = spill();
-          while (bytes.hasRemaining()) {
-            out.write(bytes);
-          }
+          writeFully(spill(), bytes);
         }
         return Future.succeededFuture();
       } catch (IOException e) {
@@ -410,75 +403,14 @@ public final class VolumeBlobStore implements BlobStore {
         spill = FileChannel.open(spillPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
           StandardOpenOption.WRITE);
         for (Buffer held : chunks) {
-          ByteBuffer b = nio(held);
-          while (b.hasRemaining()) {
-            spill.write(b);
-          }
+          writeFully(spill, BufferSlices.nio(held));
         }
         chunks.clear();
       }
       return spill;
     }
 
-    @Override
-    public Future<Void> truncate(long newSize) {
-      if (newSize > size || newSize < 0) {
-        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "cannot grow " + key + " by truncating"));
-      }
-      try {
-        if (spill != null) {
-          spill.truncate(newSize);
-        } else {
-          cutChunks(newSize);
-        }
-        if (newSize == size - 1 && lastByte >= 0) {
-          lastByte = -1;
-        } else if (newSize != size) {
-          recomputeCrc(newSize);
-        }
-        size = newSize;
-        return Future.succeededFuture();
-      } catch (IOException e) {
-        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "truncate " + key + ": " + e.getMessage(), e));
-      }
-    }
-
-    private void cutChunks(long newSize) {
-      long kept = 0;
-      List<Buffer> cut = new ArrayList<>();
-      for (Buffer chunk : chunks) {
-        if (kept >= newSize) {
-          break;
-        }
-        int take = (int) Math.min(chunk.length(), newSize - kept);
-        cut.add(take == chunk.length() ? chunk : chunk.slice(0, take));
-        kept += take;
-      }
-      chunks.clear();
-      chunks.addAll(cut);
-    }
-
-    private void recomputeCrc(long newSize) throws IOException {
-      crc = new CRC32C();
-      lastByte = -1;
-      if (spill != null) {
-        ByteBuffer block = ByteBuffer.allocate(TRANSFER_BLOCK);
-        long at = 0;
-        while (at < newSize) {
-          block.clear().limit((int) Math.min(block.capacity(), newSize - at));
-          at += spill.read(block, at);
-          crc.update(block.flip());
-        }
-      } else {
-        chunks.forEach(c -> crc.update(nio(c)));
-      }
-    }
-
     private int finalCrc() {
-      if (lastByte >= 0) {
-        crc.update(lastByte);
-        lastByte = -1;
-      }
       return (int) crc.getValue();
     }
 
@@ -498,7 +430,7 @@ public final class VolumeBlobStore implements BlobStore {
           at = appendRecord(key, size, dataCrc, expiresAt, (v, header) -> v.append(header, from, 0, size));
         } else {
           List<ByteBuffer> bytes = new ArrayList<>(chunks.size());
-          chunks.forEach(c -> bytes.add(nio(c)));
+          chunks.forEach(c -> bytes.addAll(java.util.Arrays.asList(BufferSlices.nio(c))));
           at = appendRecord(key, size, dataCrc, expiresAt, (v, header) -> v.append(header, bytes, size));
         }
       } catch (IOException | RuntimeException e) {
@@ -584,9 +516,14 @@ public final class VolumeBlobStore implements BlobStore {
     }
   }
 
-  /** The bytes of a buffer without copying them (a heap buffer is wrapped, not copied). */
-  private static ByteBuffer nio(Buffer chunk) {
-    return ((BufferInternal) chunk).getByteBuf().nioBuffer();
+  private static void writeFully(FileChannel out, ByteBuffer[] bytes) throws IOException {
+    long left = 0;
+    for (ByteBuffer b : bytes) {
+      left += b.remaining();
+    }
+    while (left > 0) {
+      left -= out.write(bytes);
+    }
   }
 
   // ---------------------------------------------------------------- maintenance

@@ -20,9 +20,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The bytes of a saveImage body, sent to a real server: mmfile drives Netty's multipart decoder and
- * stages the file, so fuzzing the whole exchange finds what fuzzing the decoder alone would not (a
- * request left unanswered, an exception between decoder and store). Every answer must come, be the
+ * The bytes of a saveImage body, sent to a real server: mmfile's multipart parser feeds the upload
+ * exchange and the store, so fuzzing the whole exchange finds what fuzzing the parser alone would not
+ * (a request left unanswered, an exception between parser and store). Every answer must come, be the
  * daoke envelope and not a 5xx.
  *
  * <p>Input layout: byte 0 picks the Content-Type (bits 1-2: {@code boundary=B}, {@code boundary=},

@@ -170,13 +170,15 @@ class VolumeBlobStoreTest {
     }
 
     @Test
-    void truncateByTheStrayByteKeepsTheCrcRight() {
-      open();
-      byte[] content = bytes(3000, 5);
+    void chunksJoinedFromSlicesLandWholeInMemoryAndSpilled() {
+      open(options(1 << 30, 2, 4096, 3600, 0, MmfileConfig.Fsync.NONE));
+      byte[] content = bytes(10_000, 5);
+      Buffer network = Buffer.buffer(content);
       String id = FileId.next();
       var w = store.create(id);
-      await(w.write(Buffer.buffer(content).appendByte((byte) '\r')));
-      await(w.truncate(content.length));
+      await(w.write(io.mmfile.files.BufferSlices.join(java.util.List.of(network.slice(0, 10), network.slice(10, 3000)))));
+      await(w.write(io.mmfile.files.BufferSlices.join(java.util.List.of(network.slice(3000, 3001),
+        network.slice(3001, 10_000)))));
       await(w.commit(0));
       store.close();
       store = null;
