@@ -132,7 +132,7 @@ public final class MmfileServer {
   public Future<MmfileServer> start() {
     database = new Database(config);
     volume = new DataVolume(vertx, config.dataDir(), config.storage().minFreeBytes());
-    vertx.eventBus().registerCodec(new StorageProtocol.LocalBufferCodec());
+    vertx.eventBus().registerCodec(new StorageProtocol.TransferCodec());
     HttpVerticle.logTlsEngine(config);
     return database.migrate(vertx)
       .compose(v -> volume.start())
@@ -180,7 +180,15 @@ public final class MmfileServer {
             ? warnIfS3DoesNotAnswer(s3).onComplete(ar -> s3.abortStaleUploadsPeriodically(vertx))
             : Future.succeededFuture());
       })
-      .compose(v -> vertx.deployVerticle(() -> new StorageVerticle(stores, config.upload()),
+      .compose(v -> vertx.deployVerticle(new java.util.function.Supplier<StorageVerticle>() {
+          // each instance listens on an address of its own, numbered from 0
+          private int next;
+
+          @Override
+          public StorageVerticle get() {
+            return new StorageVerticle(stores, config.upload(), next++);
+          }
+        },
         new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(config.storage().instances())))
       .compose(deployment -> {
         storageDeployment = deployment;
@@ -193,7 +201,7 @@ public final class MmfileServer {
         appKeyChanges.onChange(appKeyCache::forget).onMissedChanges(appKeyCache::forgetAll).listen();
         FileUrls urls = new FileUrls(config.http().publicBaseUrl());
         ClientAddress clientAddress = new ClientAddress(config.http().trustedProxies());
-        FileIntake intake = new FileIntake(vertx.eventBus(), config.upload());
+        FileIntake intake = new FileIntake(vertx.eventBus(), config.upload(), config.storage().instances());
         variants = new ImageVariants(vertx, stores, config.scaling());
         UploadExchange uploads = new UploadExchange(intake, gate, stores, clientAddress, metrics);
         Health health = new Health(pool, redis, volume,

@@ -7,6 +7,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * Takes file parts of HTTP requests into storage, for every dialect: streams the bytes of a file part
  * to a storage verticle under the {@link UploadSink} credit window (the caller pauses its source while
@@ -16,10 +18,19 @@ import io.vertx.core.eventbus.EventBus;
 public final class FileIntake {
   private final EventBus bus;
   private final MmfileConfig.Upload limits;
+  private final int storageInstances;
+  /** Spreads uploads over the storage verticles; shared by every HTTP verticle of the node. */
+  private final AtomicInteger nextInstance = new AtomicInteger();
 
-  public FileIntake(EventBus bus, MmfileConfig.Upload limits) {
+  public FileIntake(EventBus bus, MmfileConfig.Upload limits, int storageInstances) {
     this.bus = bus;
     this.limits = limits;
+    this.storageInstances = storageInstances;
+  }
+
+  private UploadSink sink(StoreKind store) {
+    int instance = Math.floorMod(nextInstance.getAndIncrement(), storageInstances);
+    return UploadSink.open(bus, StorageProtocol.instance(instance), store, limits);
   }
 
   public MmfileConfig.Upload limits() {
@@ -31,7 +42,7 @@ public final class FileIntake {
    * fields came before the part, or the durable store to stage in until the fields are known.
    */
   public Future<Staged> stage(StoreKind store) {
-    return UploadSink.open(bus, store, limits).map(sink -> new Staged(sink, store));
+    return Future.succeededFuture(new Staged(sink(store), store));
   }
 
   /** Stores bytes already in memory (a base64 body, a generated preview) the same way. */
@@ -39,12 +50,11 @@ public final class FileIntake {
     if (bytes.length() > limits.maxBytes()) {
       return Future.failedFuture(Failure.invalid("file length"));
     }
-    return UploadSink.open(bus, StoreKind.DURABLE, limits).compose(sink -> {
-      for (int from = 0; from < bytes.length(); from += limits.chunkBytes()) {
-        sink.write(bytes.slice(from, Math.min(bytes.length(), from + limits.chunkBytes())));
-      }
-      return sink.commit(request).onFailure(t -> sink.abort());
-    });
+    UploadSink sink = sink(StoreKind.DURABLE);
+    for (int from = 0; from < bytes.length(); from += limits.chunkBytes()) {
+      sink.write(bytes.slice(from, Math.min(bytes.length(), from + limits.chunkBytes())));
+    }
+    return sink.commit(request);
   }
 
   /**
@@ -69,7 +79,10 @@ public final class FileIntake {
       return store;
     }
 
-    /** Completes once every byte of the part was acknowledged by the storage side. */
+    /**
+     * Completes once the part's last byte came off the wire (its last bytes are sent with the commit);
+     * fails when the storage side refused the part.
+     */
     public Future<Void> received() {
       return received.future();
     }
@@ -109,13 +122,11 @@ public final class FileIntake {
     /** The part's bytes are complete. */
     public void end() {
       ended = true;
-      sink.flush().onComplete(ar -> {
-        if (ar.succeeded()) {
-          received.tryComplete();
-        } else {
-          received.tryFail(ar.cause());
-        }
-      });
+      if (sink.failure() != null) {
+        received.tryFail(sink.failure());
+      } else {
+        received.tryComplete();
+      }
     }
 
     /** Sends buffered bytes of a part that trickles in (see {@link UploadSink#nudge()}). */
@@ -133,7 +144,7 @@ public final class FileIntake {
       return received.future().compose(v -> sink.commit(request, false));
     }
 
-    /** Drops what was stored. */
+    /** Drops what was stored (nothing once committed). */
     public void abort() {
       received.tryFail(Failure.of(Failure.Kind.ABORTED, "upload aborted"));
       sink.abort();

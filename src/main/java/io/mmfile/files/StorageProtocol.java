@@ -5,25 +5,39 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
 
 /**
- * The event-bus protocol between the HTTP verticles and the storage verticles (docs/architecture.md):
- * {@code open} → a session address; then, to that address, {@code chunk}s (each acknowledged once
- * stored), and finally {@code commit} or {@code abort}. Failures travel as reply failures whose code
- * is a {@link Failure.Kind} ordinal.
+ * The event-bus protocol between the HTTP verticles and the storage verticles (docs/architecture.md,
+ * "The upload protocol"). Every storage verticle listens on an address of its own
+ * ({@link #instance(int)}); the HTTP side picks one per upload and names the session itself, so no
+ * message waits for a session to open. An upload is a sequence of {@link Transfer}s to that address:
+ * the first names the store (and so opens the session) and may carry bytes, later ones carry bytes,
+ * the last carries the commit (with the last bytes) or is an abort. Most transfers are sent without a
+ * reply; one every half window is a request whose reply acknowledges it and everything before it
+ * (a storage verticle handles its messages one at a time, in order). Failures travel as reply
+ * failures whose code is a {@link Failure.Kind} ordinal.
  */
 public final class StorageProtocol {
-  /** Opens an upload session; body {@code {"store":"durable"|"cache"}}, reply {@code {"session":…,"fileId":…}}. */
-  public static final String OPEN = "mmfile.storage.open";
-  /** Session addresses are this prefix plus the file id. */
-  public static final String SESSION_PREFIX = "mmfile.storage.session.";
-  /** Header naming the operation on a session address. */
-  public static final String OP = "op";
-  public static final String CHUNK = "chunk";
-  public static final String COMMIT = "commit";
-  public static final String ABORT = "abort";
+  private static final String INSTANCE_PREFIX = "mmfile.storage.";
 
   private StorageProtocol() {
+  }
+
+  /** The address of storage verticle {@code index} (0 to storage.instances - 1). */
+  public static String instance(int index) {
+    return INSTANCE_PREFIX + index;
+  }
+
+  /**
+   * One message of an upload session. {@code store} is set on the first one only; {@code data} may be
+   * null (an ack request or a commit without bytes of its own); {@code commit} is the commit request
+   * ({@link CommitRequest#toJson()} plus {@code insertRecord}) of the last one.
+   */
+  public record Transfer(String session, StoreKind store, Buffer data, JsonObject commit, boolean abort) {
+    static Transfer bytes(String session, StoreKind opening, Buffer data) {
+      return new Transfer(session, opening, data, null, false);
+    }
   }
 
   /** Turns a reply failure back into the domain failure the storage side sent. */
@@ -42,26 +56,26 @@ public final class StorageProtocol {
   }
 
   /**
-   * Passes buffers between verticles of one node without copying them (the default buffer codec copies
-   * on local delivery). The sender never touches a buffer again once sent. Local only: a clustered
-   * deployment keeps uploads on the node that received them.
+   * Passes transfers between verticles of one node without copying them (their buffers included). The
+   * sender never touches a transfer again once sent. Local only: a clustered deployment keeps uploads
+   * on the node that received them.
    */
-  public static final class LocalBufferCodec implements MessageCodec<Buffer, Buffer> {
-    public static final String NAME = "mmfile.local-buffer";
+  public static final class TransferCodec implements MessageCodec<Transfer, Transfer> {
+    public static final String NAME = "mmfile.upload-transfer";
 
     @Override
-    public void encodeToWire(Buffer buffer, Buffer b) {
-      throw new UnsupportedOperationException("upload chunks never leave the node");
+    public void encodeToWire(Buffer buffer, Transfer t) {
+      throw new UnsupportedOperationException("upload transfers never leave the node");
     }
 
     @Override
-    public Buffer decodeFromWire(int pos, Buffer buffer) {
-      throw new UnsupportedOperationException("upload chunks never leave the node");
+    public Transfer decodeFromWire(int pos, Buffer buffer) {
+      throw new UnsupportedOperationException("upload transfers never leave the node");
     }
 
     @Override
-    public Buffer transform(Buffer b) {
-      return b;
+    public Transfer transform(Transfer t) {
+      return t;
     }
 
     @Override

@@ -31,24 +31,27 @@ public final class StorageVerticle extends VerticleBase {
 
   private final FileStores stores;
   private final MmfileConfig.Upload limits;
+  private final int index;
   private final Map<String, Session> sessions = new HashMap<>();
-  private MessageConsumer<JsonObject> opener;
+  private MessageConsumer<StorageProtocol.Transfer> consumer;
   private long idleTimer;
 
-  public StorageVerticle(FileStores stores, MmfileConfig.Upload limits) {
+  /** Storage verticle {@code index}, listening on {@link StorageProtocol#instance(int)}. */
+  public StorageVerticle(FileStores stores, MmfileConfig.Upload limits, int index) {
     this.stores = stores;
     this.limits = limits;
+    this.index = index;
   }
 
   @Override
   public Future<?> start() {
-    opener = vertx.eventBus().localConsumer(StorageProtocol.OPEN, this::open);
+    consumer = vertx.eventBus().localConsumer(StorageProtocol.instance(index), this::handle);
     // The HTTP side answers a client that goes silent after upload.idle-timeout-seconds and aborts its
     // session, and it sends what it has at least every half of that while bytes trickle in. This timer
     // is the safety net for a session whose HTTP side vanished without a word, so it waits twice as long.
     long idleMs = 2 * limits.idleTimeoutSeconds() * 1000L;
     idleTimer = vertx.setPeriodic(Math.max(100, idleMs / 4), id -> abortIdle(idleMs));
-    return opener.completion();
+    return consumer.completion();
   }
 
   @Override
@@ -57,21 +60,34 @@ public final class StorageVerticle extends VerticleBase {
     for (Session session : new ArrayList<>(sessions.values())) {
       session.abort("storage verticle stopping");
     }
-    return opener.unregister();
+    return consumer.unregister();
   }
 
-  private void open(Message<JsonObject> message) {
-    StoreKind kind = StoreKind.fromColumn(message.body().getString("store"));
-    String fileId = FileId.next();
-    Session session = new Session(fileId, kind, stores.of(kind).create(fileId),
-      message.headers().get(RequestTrace.HEADER));
-    sessions.put(fileId, session);
-    session.consumer.completion()
-      .onSuccess(v -> message.reply(new JsonObject().put("session", session.address).put("fileId", fileId)))
-      .onFailure(t -> {
-        sessions.remove(fileId);
-        message.fail(Failure.Kind.STORE_FAILED.ordinal(), t.getMessage());
-      });
+  private void handle(Message<StorageProtocol.Transfer> message) {
+    StorageProtocol.Transfer transfer = message.body();
+    Session session = sessions.get(transfer.session());
+    if (session == null) {
+      if (transfer.store() == null) {
+        // an upload this verticle no longer knows (aborted when idle, or at shutdown)
+        if (!transfer.abort()) {
+          refuse(message, Failure.of(Failure.Kind.ABORTED, "upload session is gone (idle timeout or shutdown)"));
+        }
+        return;
+      }
+      String fileId = transfer.session();
+      session = new Session(fileId, transfer.store(), stores.of(transfer.store()).create(fileId),
+        message.headers().get(RequestTrace.HEADER));
+      sessions.put(fileId, session);
+    }
+    session.handle(transfer, message);
+  }
+
+  /** Answers a message that asked for a reply with {@code failure}; a message sent without one learns it later. */
+  private static void refuse(Message<?> message, Failure failure) {
+    if (message.replyAddress() != null) {
+      String text = failure.kind() == Failure.Kind.INVALID_PARAMETER ? failure.parameter() : failure.getMessage();
+      message.fail(failure.kind().ordinal(), text);
+    }
   }
 
   private void abortIdle(long idleMs) {
@@ -83,19 +99,22 @@ public final class StorageVerticle extends VerticleBase {
     }
   }
 
-  /** One upload in progress. Operations are chained so that each runs after the previous finished. */
+  /**
+   * One upload in progress. Operations are chained so that each runs after the previous finished. A
+   * session that failed stays known, with its failure, until the HTTP side aborts it, so a request
+   * after a chunk that was sent without a reply still learns why.
+   */
   private final class Session {
     final String fileId;
     final StoreKind kind;
     final BlobStore.BlobWriter writer;
-    final String address;
-    final MessageConsumer<Object> consumer;
     final MessageDigest sha256 = sha256();
-    final Buffer head = Buffer.buffer();
+    Buffer head = Buffer.buffer();
     Future<Void> tail = Future.succeededFuture();
     long size;
     long lastActivityMs = System.currentTimeMillis();
     boolean closed;
+    Failure failure;
     /** The HTTP request this upload belongs to: what this session logs names it. */
     final String requestId;
 
@@ -104,34 +123,48 @@ public final class StorageVerticle extends VerticleBase {
       this.fileId = fileId;
       this.kind = kind;
       this.writer = writer;
-      this.address = StorageProtocol.SESSION_PREFIX + fileId;
-      this.consumer = vertx.eventBus().localConsumer(address, this::handle);
     }
 
-    void handle(Message<Object> message) {
+    void handle(StorageProtocol.Transfer transfer, Message<StorageProtocol.Transfer> message) {
       // each message arrives on a duplicated context of its own
       RequestTrace.restore(requestId);
       lastActivityMs = System.currentTimeMillis();
-      String op = message.headers().get(StorageProtocol.OP);
-      switch (op == null ? "" : op) {
-        case StorageProtocol.CHUNK -> chunk((Buffer) message.body(), message);
-        case StorageProtocol.COMMIT -> commit((JsonObject) message.body(), message);
-        case StorageProtocol.ABORT -> {
-          abort("client aborted");
-          message.reply(null);
+      if (transfer.abort()) {
+        abort("client aborted");
+        return;
+      }
+      if (failure != null) {
+        refuse(message, failure);
+        if (transfer.commit() != null) {
+          close();
         }
-        default -> message.fail(Failure.Kind.STORE_FAILED.ordinal(), "unknown operation " + op);
+        return;
+      }
+      if (transfer.data() != null && transfer.data().length() > 0) {
+        chunk(transfer.data());
+        if (failure != null) {
+          refuse(message, failure);
+          return;
+        }
+      }
+      if (transfer.commit() != null) {
+        commit(transfer.commit(), message);
+      } else if (message.replyAddress() != null) {
+        // an acknowledgement: this chunk and every one before it are written
+        tail.onComplete(ar -> {
+          if (ar.succeeded()) {
+            message.reply(null);
+          } else {
+            refuse(message, failure != null ? failure : Failure.wrap(ar.cause(), Failure.Kind.STORE_FAILED));
+          }
+        });
       }
     }
 
-    void chunk(Buffer chunk, Message<Object> message) {
+    void chunk(Buffer chunk) {
       size += chunk.length();
       if (size > limits.maxBytes()) {
-        fail(message, Failure.invalid("file length"));
-        return;
-      }
-      if (chunk.length() == 0) {
-        message.reply(null);
+        fail(Failure.invalid("file length"));
         return;
       }
       for (ByteBuffer bytes : BufferSlices.nio(chunk)) {
@@ -141,21 +174,21 @@ public final class StorageVerticle extends VerticleBase {
         head.appendBuffer(chunk, 0, Math.min(chunk.length(), ImageProbe.HEAD_BYTES - head.length()));
       }
       tail = tail.compose(v -> writer.write(chunk));
-      tail.onSuccess(v -> message.reply(null)).onFailure(t -> fail(message, t));
+      tail.onFailure(this::fail);
     }
 
-    void commit(JsonObject request, Message<Object> message) {
+    void commit(JsonObject request, Message<StorageProtocol.Transfer> message) {
       long expected = request.getLong("length");
       long ttlMs = request.getLong("ttlMs", 0L);
       StoreKind target = StoreKind.fromColumn(request.getString("store", kind.column()));
       if (size != expected) {
-        fail(message, Failure.invalid("file length"));
+        failCommit(message, Failure.invalid("file length"));
         return;
       }
       Buffer probed = head.length() > size ? head.getBuffer(0, (int) size) : head;
       var image = ImageProbe.probe(probed);
       if (image.isEmpty() && request.getBoolean("requireImage", true)) {
-        fail(message, Failure.of(Failure.Kind.UNSUPPORTED_CONTENT, "not an image"));
+        failCommit(message, Failure.of(Failure.Kind.UNSUPPORTED_CONTENT, "not an image"));
         return;
       }
       long now = System.currentTimeMillis();
@@ -177,7 +210,7 @@ public final class StorageVerticle extends VerticleBase {
           stores.recordCache().remember(record);
         }
         message.reply(record.toJson());
-      }).onFailure(t -> fail(message, t));
+      }).onFailure(t -> failCommit(message, t));
     }
 
     /** The client named the store after the file part: move the staged bytes to the store it chose. */
@@ -187,30 +220,43 @@ public final class StorageVerticle extends VerticleBase {
         .recover(t -> destination.abort().transform(ignored -> Future.failedFuture(t)));
     }
 
-    void fail(Message<Object> message, Throwable t) {
-      Failure failure = Failure.wrap(t, Failure.Kind.STORE_FAILED);
+    /** The upload cannot succeed: its bytes are dropped, and the session remembers why until aborted. */
+    void fail(Throwable t) {
+      if (failure != null || closed) {
+        return;
+      }
+      failure = Failure.wrap(t, Failure.Kind.STORE_FAILED);
       if (failure.kind() == Failure.Kind.STORE_FAILED || failure.kind() == Failure.Kind.SQL_UNAVAILABLE
         || failure.kind() == Failure.Kind.REDIS_UNAVAILABLE) {
         LOG.warn("upload {} failed: {}", fileId, failure.getMessage());
       }
-      abort(failure.getMessage());
-      String text = failure.kind() == Failure.Kind.INVALID_PARAMETER ? failure.parameter() : failure.getMessage();
-      message.fail(failure.kind().ordinal(), text);
+      LOG.debug("upload {} aborted: {}", fileId, failure.getMessage());
+      head = null;
+      tail = tail.eventually(writer::abort);
+    }
+
+    /** A commit that failed: the last message of the session, so it is forgotten at once. */
+    void failCommit(Message<StorageProtocol.Transfer> message, Throwable t) {
+      fail(t);
+      refuse(message, failure != null ? failure : Failure.wrap(t, Failure.Kind.STORE_FAILED));
+      close();
     }
 
     void abort(String why) {
       if (closed) {
         return;
       }
-      LOG.debug("upload {} aborted: {}", fileId, why);
+      if (failure == null) {
+        LOG.debug("upload {} aborted: {}", fileId, why);
+        tail = tail.eventually(writer::abort);
+      }
       close();
-      tail = tail.eventually(writer::abort);
     }
 
     void close() {
       closed = true;
+      head = null;
       sessions.remove(fileId);
-      consumer.unregister();
     }
   }
 

@@ -5,7 +5,6 @@ import io.mmfile.platform.MmfileConfig;
 import io.mmfile.platform.RequestTrace;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -15,59 +14,67 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The HTTP side of one upload session: gathers incoming bytes (slices of the network buffers, not
- * copies) into chunks of at least {@code upload.chunk-bytes} and sends them to a storage verticle with at most {@code upload.window-chunks} unacknowledged.
- * {@link #writeQueueFull()} tells the caller to pause its source; the drain handler says when to resume.
- * At most {@code (window + 1) × chunk-bytes} of an upload is in memory at any time.
+ * The HTTP side of one upload session (docs/architecture.md, "The upload protocol"): gathers incoming
+ * bytes (slices of the network buffers, not copies) into chunks of at least {@code upload.chunk-bytes}
+ * and sends them to one storage verticle, at most {@code upload.window-chunks} unacknowledged. The
+ * first chunk opens the session, the last bytes travel with the commit, and only one chunk in every
+ * half window asks for a reply, which acknowledges it and every chunk before it.
+ * {@link #writeQueueFull()} tells the caller to pause its source; the drain handler says when to
+ * resume. At most {@code (window + 1) × chunk-bytes} (plus one network read) of an upload is in
+ * memory at any time.
  */
 public final class UploadSink {
   private final EventBus bus;
+  private final String address;
   private final String session;
-  private final String fileId;
+  private final StoreKind store;
   private final MmfileConfig.Upload limits;
-  private final DeliveryOptions chunkOptions;
-  private final DeliveryOptions controlOptions;
+  private final int ackEvery;
+  private final DeliveryOptions options;
   /** Bytes not sent yet: the slices of network buffers as they came, joined without a copy when sent. */
   private List<Buffer> pending = new ArrayList<>();
   private int pendingBytes;
-  private int inFlight;
+  private boolean opened;
+  private long sent;
+  private long acknowledged;
+  private int sinceAck;
   private Failure failure;
   private boolean finished;
   private Handler<Void> drainHandler;
   private Handler<Failure> failureHandler;
-  private Promise<Void> idle;
   private boolean sentSinceNudge;
 
-  private UploadSink(EventBus bus, String session, String fileId, MmfileConfig.Upload limits) {
+  private UploadSink(EventBus bus, String address, StoreKind store, MmfileConfig.Upload limits) {
     this.bus = bus;
-    this.session = session;
-    this.fileId = fileId;
+    this.address = address;
+    this.session = FileId.next();
+    this.store = store;
     this.limits = limits;
-    long timeoutMs = limits.idleTimeoutSeconds() * 1000L;
-    this.chunkOptions = new DeliveryOptions().setSendTimeout(timeoutMs)
-      .setCodecName(StorageProtocol.LocalBufferCodec.NAME).addHeader(StorageProtocol.OP, StorageProtocol.CHUNK);
-    this.controlOptions = new DeliveryOptions().setSendTimeout(timeoutMs);
-  }
-
-  /** Opens a session on some storage verticle of this node. */
-  public static Future<UploadSink> open(EventBus bus, StoreKind store, MmfileConfig.Upload limits) {
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(limits.idleTimeoutSeconds() * 1000L);
+    this.ackEvery = Math.max(1, limits.windowChunks() / 2);
+    this.options = new DeliveryOptions().setSendTimeout(limits.idleTimeoutSeconds() * 1000L)
+      .setCodecName(StorageProtocol.TransferCodec.NAME);
     String requestId = RequestTrace.currentId();
     if (requestId != null) {
       // the event bus does not carry context-local data: the storage side restores the request's id
       options.addHeader(RequestTrace.HEADER, requestId);
     }
-    return bus.<JsonObject>request(StorageProtocol.OPEN, new JsonObject().put("store", store.column()), options)
-      .map(reply -> new UploadSink(bus, reply.body().getString("session"), reply.body().getString("fileId"), limits))
-      .recover(t -> Future.failedFuture(StorageProtocol.toFailure(t)));
   }
 
+  /**
+   * A session on the storage verticle at {@code address}, writing to {@code store}. Nothing is sent
+   * yet: the first chunk (or the commit) opens the session on the storage side.
+   */
+  public static UploadSink open(EventBus bus, String address, StoreKind store, MmfileConfig.Upload limits) {
+    return new UploadSink(bus, address, store, limits);
+  }
+
+  /** The file id the upload will have (the session's name). */
   public String fileId() {
-    return fileId;
+    return session;
   }
 
   public boolean writeQueueFull() {
-    return inFlight >= limits.windowChunks();
+    return sent - acknowledged >= limits.windowChunks();
   }
 
   public UploadSink drainHandler(Handler<Void> handler) {
@@ -75,17 +82,19 @@ public final class UploadSink {
     return this;
   }
 
-  /** Called once when the storage side refuses a chunk (too large, store down, session gone). */
+  /** Called once when the storage side refuses the upload (too large, store down, session gone). */
   public UploadSink failureHandler(Handler<Failure> handler) {
     this.failureHandler = handler;
     return this;
   }
 
+  /** A failure the storage side reported, null while none. */
+  public Failure failure() {
+    return failure;
+  }
+
   public void write(Buffer data) {
-    if (failure != null || finished) {
-      return;
-    }
-    if (data.length() == 0) {
+    if (failure != null || finished || data.length() == 0) {
       return;
     }
     pending.add(data);
@@ -95,35 +104,18 @@ public final class UploadSink {
     }
   }
 
-  /** Sends what is buffered and completes once the storage side acknowledged every chunk. */
-  public Future<Void> flush() {
-    if (failure != null) {
-      return Future.failedFuture(failure);
-    }
-    if (pendingBytes > 0) {
-      sendPending();
-    }
-    if (inFlight == 0) {
-      return failure == null ? Future.succeededFuture() : Future.failedFuture(failure);
-    }
-    if (idle == null) {
-      idle = Promise.promise();
-    }
-    return idle.future();
-  }
-
   /**
    * Sends what is buffered if nothing was sent since the previous nudge. Called periodically while an
    * upload trickles in, so that the storage side sees a slow upload progressing before a chunk is full.
    */
   public void nudge() {
-    if (!sentSinceNudge && failure == null && !finished && pendingBytes > 0 && inFlight < limits.windowChunks()) {
+    if (!sentSinceNudge && failure == null && !finished && pendingBytes > 0 && !writeQueueFull()) {
       sendPending();
     }
     sentSinceNudge = false;
   }
 
-  /** Flushes, then asks the storage side to check the bytes, commit them and record the file. */
+  /** Sends the last bytes with the commit: the storage side checks them, commits them and records the file. */
   public Future<FileRecord> commit(CommitRequest request) {
     return commit(request, true);
   }
@@ -134,13 +126,18 @@ public final class UploadSink {
    * several files at once (and deletes the bytes when that fails).
    */
   public Future<FileRecord> commit(CommitRequest request, boolean insertRecord) {
-    return flush().compose(v -> {
-      finished = true;
-      return bus.<JsonObject>request(session, request.toJson().put("insertRecord", insertRecord), new DeliveryOptions(controlOptions)
-          .addHeader(StorageProtocol.OP, StorageProtocol.COMMIT))
-        .map(reply -> FileRecord.fromJson(reply.body()))
-        .recover(t -> Future.failedFuture(StorageProtocol.toFailure(t)));
-    });
+    if (failure != null) {
+      return Future.failedFuture(failure);
+    }
+    if (finished) {
+      return Future.failedFuture(Failure.of(Failure.Kind.ABORTED, "upload already finished"));
+    }
+    finished = true;
+    StorageProtocol.Transfer last = new StorageProtocol.Transfer(session, opening(), takePending(),
+      request.toJson().put("insertRecord", insertRecord), false);
+    return bus.<JsonObject>request(address, last, options)
+      .map(reply -> FileRecord.fromJson(reply.body()))
+      .recover(t -> Future.failedFuture(StorageProtocol.toFailure(t)));
   }
 
   /** Drops the upload; the storage side deletes whatever it wrote. */
@@ -151,33 +148,52 @@ public final class UploadSink {
     finished = true;
     pending = new ArrayList<>();
     pendingBytes = 0;
-    bus.send(session, null, new DeliveryOptions(controlOptions).addHeader(StorageProtocol.OP, StorageProtocol.ABORT));
+    if (opened) {
+      bus.send(address, new StorageProtocol.Transfer(session, null, null, null, true), options);
+    }
   }
 
-  private void sendPending() {
+  private StoreKind opening() {
+    if (opened) {
+      return null;
+    }
+    opened = true;
+    return store;
+  }
+
+  private Buffer takePending() {
+    if (pendingBytes == 0) {
+      return null;
+    }
     Buffer chunk = BufferSlices.join(pending);
     pending = new ArrayList<>();
     pendingBytes = 0;
-    inFlight++;
+    return chunk;
+  }
+
+  private void sendPending() {
+    StorageProtocol.Transfer chunk = StorageProtocol.Transfer.bytes(session, opening(), takePending());
+    long seq = ++sent;
     sentSinceNudge = true;
-    bus.request(session, chunk, chunkOptions).onComplete(ar -> {
-      inFlight--;
-      if (ar.failed() && failure == null) {
-        failure = StorageProtocol.toFailure(ar.cause());
-        if (failureHandler != null && !finished) {
-          failureHandler.handle(failure);
-        }
-      }
-      if (inFlight == 0 && idle != null) {
-        Promise<Void> done = idle;
-        idle = null;
+    // A reply for one chunk in every ackEvery, and always for the chunk that fills the window, so a
+    // full window always has a reply coming that reopens it.
+    if (++sinceAck < ackEvery && !writeQueueFull()) {
+      bus.send(address, chunk, options);
+      return;
+    }
+    sinceAck = 0;
+    bus.request(address, chunk, options).onComplete(ar -> {
+      if (ar.failed()) {
         if (failure == null) {
-          done.complete();
-        } else {
-          done.fail(failure);
+          failure = StorageProtocol.toFailure(ar.cause());
+          if (failureHandler != null && !finished) {
+            failureHandler.handle(failure);
+          }
         }
+        return;
       }
-      if (failure == null && drainHandler != null && inFlight < limits.windowChunks()) {
+      acknowledged = Math.max(acknowledged, seq);
+      if (failure == null && drainHandler != null && !writeQueueFull()) {
         drainHandler.handle(null);
       }
     });

@@ -489,6 +489,39 @@ abstract class UploadExchangeContract {
     }
   }
 
+  /** What one upload costs on the event bus between the HTTP and the storage verticles. */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class EventBus {
+
+    @Test
+    void anUploadIsOneMessagePerChunkWithTheCommitFoldedIntoTheLastAndFewReplies() {
+      java.util.concurrent.atomic.AtomicInteger transfers = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+      io.vertx.core.Handler<io.vertx.core.eventbus.DeliveryContext<Object>> count = delivery -> {
+        if (delivery.message().body() instanceof StorageProtocol.Transfer) {
+          transfers.incrementAndGet();
+          if (delivery.message().replyAddress() != null) {
+            requests.incrementAndGet();
+          }
+        }
+        delivery.next();
+      };
+      server.vertx().eventBus().addOutboundInterceptor(count);
+      try {
+        // 100 KiB in chunks of at least 16 KiB (this node's upload.chunk-bytes): at most 7 chunks
+        assertThat(DaokeClient.code(client.save(app, Images.pngOfSize(100 * 1024, 80), Map.of("isStorage", "true"))))
+          .isEqualTo("0");
+      } finally {
+        server.vertx().eventBus().removeOutboundInterceptor(count);
+      }
+      // before: an open, 7 chunks and a commit, each a request with its reply (18 messages)
+      assertThat(transfers.get()).as("transfers").isBetween(1, 7);
+      // the 4th chunk (half of the 8-chunk window) asks for an acknowledgement, and the commit for the record
+      assertThat(requests.get()).as("transfers that ask for a reply").isBetween(1, 2);
+    }
+  }
+
   /** The caps, on a node of their own with a long idle timeout, so held uploads stay held. */
   @Nested
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -136,6 +136,11 @@ public final class TestServer implements AutoCloseable {
     return dataDir;
   }
 
+  /** The node's Vert.x (to watch its event bus). */
+  public Vertx vertx() {
+    return vertx;
+  }
+
   public MmfileServer server() {
     return server;
   }
