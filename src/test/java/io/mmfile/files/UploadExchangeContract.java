@@ -489,6 +489,77 @@ abstract class UploadExchangeContract {
     }
   }
 
+  /** File records of concurrent uploads share INSERT statements. */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class Records {
+
+    FileRecord record(String appKey) {
+      return new FileRecord(FileId.next(), appKey, StoreKind.DURABLE, 1, "0".repeat(64), "image/png", "png", 1, 1,
+        System.currentTimeMillis(), null, null, null, null);
+    }
+
+    /** Inserts each list as one request's records, all asked for at once from one event loop. */
+    List<io.vertx.core.Future<Void>> insertAtOnce(List<List<FileRecord>> requests) {
+      FileRecordRepository repository = server.server().stores().records();
+      io.vertx.core.Promise<List<io.vertx.core.Future<Void>>> asked = io.vertx.core.Promise.promise();
+      server.vertx().runOnContext(v -> asked.complete(requests.stream().map(repository::insertAll).toList()));
+      List<io.vertx.core.Future<Void>> inserts = TestServer.await(asked.future());
+      TestServer.await(io.vertx.core.Future.join(inserts).otherwiseEmpty());
+      return inserts;
+    }
+
+    @Test
+    void recordsAskedForTogetherGoInFewStatementsAndAreAllFound() {
+      FileRecordRepository repository = server.server().stores().records();
+      long[] before = repository.insertStats();
+      List<List<FileRecord>> requests = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        requests.add(List.of(record(app.appKey())));
+      }
+
+      List<io.vertx.core.Future<Void>> inserts = insertAtOnce(requests);
+
+      assertThat(inserts).allMatch(io.vertx.core.Future::succeeded);
+      long[] after = repository.insertStats();
+      assertThat(after[1] - before[1]).as("rows").isEqualTo(40);
+      // two statements go at once; the rest waits for them and goes in one or two more
+      assertThat(after[0] - before[0]).as("statements").isLessThan(20);
+      for (List<FileRecord> request : requests) {
+        assertThat(TestServer.await(repository.find(request.get(0).fileId()))).isPresent();
+      }
+    }
+
+    @Test
+    void aBadRecordFailsOnlyTheRequestItCameWith() {
+      FileRecordRepository repository = server.server().stores().records();
+      List<FileRecord> good = new ArrayList<>();
+      List<List<FileRecord>> requests = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        FileRecord r = record(app.appKey());
+        good.add(r);
+        requests.add(List.of(r));
+      }
+      // app_key is NOT NULL: this request's statement must fail, on both databases
+      FileRecord bad = record(null);
+      FileRecord withBad = record(app.appKey());
+      requests.add(5, List.of(withBad, bad));
+
+      List<io.vertx.core.Future<Void>> inserts = insertAtOnce(requests);
+
+      assertThat(inserts.get(5).failed()).isTrue();
+      assertThat(TestServer.await(repository.find(withBad.fileId()))).as("all of a request or none").isEmpty();
+      for (int i = 0; i < inserts.size(); i++) {
+        if (i != 5) {
+          assertThat(inserts.get(i).succeeded()).as("request %d", i).isTrue();
+        }
+      }
+      for (FileRecord r : good) {
+        assertThat(TestServer.await(repository.find(r.fileId()))).isPresent();
+      }
+    }
+  }
+
   /** What one upload costs on the event bus between the HTTP and the storage verticles. */
   @Nested
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
