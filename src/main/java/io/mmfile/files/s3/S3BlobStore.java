@@ -8,7 +8,6 @@ import io.mmfile.platform.MmfileConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -227,11 +226,7 @@ public final class S3BlobStore implements BlobStore {
           "S3 store staging " + staging + " refuses writes: " + volume.describe()));
       }
       try {
-        FileChannel out = spill();
-        ByteBuffer bytes = nio(chunk);
-        while (bytes.hasRemaining()) {
-          out.write(bytes);
-        }
+        writeFully(spill(), chunk);
         return Future.succeededFuture();
       } catch (IOException e) {
         return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "stage " + fileId + ": " + e.getMessage(), e));
@@ -244,43 +239,11 @@ public final class S3BlobStore implements BlobStore {
         spill = FileChannel.open(spillPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
           StandardOpenOption.WRITE);
         for (Buffer held : chunks) {
-          ByteBuffer b = nio(held);
-          while (b.hasRemaining()) {
-            spill.write(b);
-          }
+          writeFully(spill, held);
         }
         chunks.clear();
       }
       return spill;
-    }
-
-    @Override
-    public Future<Void> truncate(long newSize) {
-      if (newSize > size || newSize < 0) {
-        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "cannot grow " + fileId + " by truncating"));
-      }
-      try {
-        if (spill != null) {
-          spill.truncate(newSize);
-        } else {
-          long kept = 0;
-          List<Buffer> cut = new ArrayList<>();
-          for (Buffer chunk : chunks) {
-            if (kept >= newSize) {
-              break;
-            }
-            int take = (int) Math.min(chunk.length(), newSize - kept);
-            cut.add(take == chunk.length() ? chunk : chunk.slice(0, take));
-            kept += take;
-          }
-          chunks.clear();
-          chunks.addAll(cut);
-        }
-        size = newSize;
-        return Future.succeededFuture();
-      } catch (IOException e) {
-        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "truncate " + fileId + ": " + e.getMessage(), e));
-      }
     }
 
     @Override
@@ -402,7 +365,13 @@ public final class S3BlobStore implements BlobStore {
   }
 
   /** The bytes of a buffer without copying them (a heap buffer is wrapped, not copied). */
-  private static ByteBuffer nio(Buffer chunk) {
-    return ((BufferInternal) chunk).getByteBuf().nioBuffer();
+  /** A gathering write of the chunk's slices (the network buffers it was made of), without a copy. */
+  private static void writeFully(FileChannel out, Buffer chunk) throws IOException {
+    ByteBuffer[] bytes = io.mmfile.files.BufferSlices.nio(chunk);
+    long left = chunk.length();
+    while (left > 0) {
+      left -= out.write(bytes);
+    }
   }
+
 }
