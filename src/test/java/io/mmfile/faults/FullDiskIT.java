@@ -3,6 +3,7 @@ package io.mmfile.faults;
 import io.mmfile.auth.AppKey;
 import io.mmfile.support.Backend;
 import io.mmfile.support.DaokeClient;
+import io.mmfile.support.Multipart;
 import io.mmfile.support.Images;
 import io.mmfile.support.SrvClient;
 import io.mmfile.support.TestServer;
@@ -86,11 +87,18 @@ class FullDiskIT {
       assertThat(health.getJsonArray("checks").stream().map(c -> (JsonObject) c)
         .filter(c -> c.getString("id").equals("disk")).findFirst().orElseThrow().getString("status")).isEqualTo("DOWN");
 
-      for (String durable : List.of("true", "false")) {
-        HttpResponse<Buffer> refused = client.save(app, Images.png(20, 20, 2), Map.of("isStorage", durable));
+      // a durable upload, and a cache-store one whose fields come after the file (it is staged on the
+      // data volume until its isStorage is known), are refused
+      HttpResponse<Buffer> durable = client.save(app, Images.png(20, 20, 2), Map.of("isStorage", "true"));
+      Buffer late = Images.png(20, 20, 4);
+      Multipart fieldsLast = new Multipart().file("mmfile", "a.png", "image/png", late);
+      DaokeClient.signedFields(app, late.length(), Map.of("isStorage", "false")).forEach(fieldsLast::field);
+      for (HttpResponse<Buffer> refused : List.of(durable, client.post(fieldsLast))) {
         assertThat(refused.bodyAsJsonObject().getString("ERRORCODE")).isEqualTo("ME24700");
         assertThat(refused.bodyAsJsonObject().getString("RESULT")).isEqualTo("save file to dfs failed!");
       }
+      // with its fields first, a cache-store upload goes straight to the cache store and needs no disk
+      assertThat(code(client.save(app, Images.png(20, 20, 5), Map.of("isStorage", "false")))).isEqualTo("0");
       assertThat(server.stagedParts()).isEmpty();
       assertThat(logs.warnings()).anySatisfy(line -> assertThat(line).startsWith("ERROR")
         .contains(tmpfs.path().toString()).contains("bytes free").contains("storage.min-free-bytes"));

@@ -64,7 +64,8 @@ class ServerOperationsIT {
          DaokeClient client = new DaokeClient(server.port())) {
       AppKey app = server.newAppKey();
       Buffer image = Images.png(10, 10, 1);
-      Multipart stalled = client.form(app, Images.pngOfSize(300_000, 2), Map.of());
+      // durable, so that its bytes sit in a part file the test can see
+      Multipart stalled = client.form(app, Images.pngOfSize(300_000, 2), Map.of("isStorage", "true"));
       NetClient net = client.vertx().createNetClient();
       NetSocket socket = await(net.connect(server.port(), "127.0.0.1"));
       Buffer body = stalled.body();
