@@ -173,7 +173,7 @@ abstract class UploadExchangeContract {
           + boundary + "--\r\n");
 
         assertThat(daokeCode(send(SAVE, form.contentType(), body))).isEqualTo("ME01006");
-        eventually(() -> logged.list.stream().anyMatch(e -> e.getFormattedMessage().contains("malformed form body")));
+        eventually(() -> logged.list.stream().anyMatch(e -> e.getFormattedMessage().contains("malformed multipart body")));
       } finally {
         logger.detachAppender(logged);
       }
