@@ -330,7 +330,7 @@ public final class MmfileServer {
     }
     if (config.storage().durable() == MmfileConfig.Durable.VOLUME) {
       return VolumeBlobStore.open(vertx, config.dataDir().resolve("volumes"), config.storage().volumes(),
-          config.storage().fsync(), config.storage().fsyncWindowMs())
+          config.storage().fsync(), config.storage().fsyncWindowMs(), volume)
         .maintainEvery(config.storage().sweepIntervalSeconds() * 1000L);
     }
     return new DiskBlobStore(vertx, config.dataDir().resolve("files"), volume);

@@ -123,9 +123,9 @@ public final class DiskBlobStore implements BlobStore {
 
     @Override
     public Future<Void> write(Buffer chunk) {
-      if (!volume.writable()) {
-        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED,
-          "durable store " + root + " refuses writes: " + volume.describe()));
+      Failure refused = volume.refusal("durable store " + root);
+      if (refused != null) {
+        return Future.failedFuture(refused);
       }
       try {
         // a gathering write straight from the network buffers the chunk is made of

@@ -60,6 +60,15 @@ public final class DataVolume {
     return !belowFloor;
   }
 
+  /**
+   * The failure a store's writer answers while the volume is under its floor ({@code STORE_FAILED},
+   * naming {@code store} and the free space), or null while it is writable. Every store that writes
+   * to the data volume refuses through this one check.
+   */
+  public Failure refusal(String store) {
+    return writable() ? null : Failure.of(Failure.Kind.STORE_FAILED, store + " refuses writes: " + describe());
+  }
+
   /** Why writes are refused, for logs and errors. */
   public String describe() {
     return "the data volume of " + dir + " has " + freeBytes + " bytes free (storage.min-free-bytes is "

@@ -221,9 +221,9 @@ public final class S3BlobStore implements BlobStore {
         chunks.add(chunk);
         return Future.succeededFuture();
       }
-      if (!volume.writable()) {
-        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED,
-          "S3 store staging " + staging + " refuses writes: " + volume.describe()));
+      Failure refused = volume.refusal("S3 store staging " + staging);
+      if (refused != null) {
+        return Future.failedFuture(refused);
       }
       try {
         writeFully(spill(), chunk);

@@ -1,6 +1,7 @@
 package io.mmfile.files.volume;
 
 import io.mmfile.files.BlobStore;
+import io.mmfile.platform.DataVolume;
 import io.mmfile.platform.Failure;
 import io.mmfile.platform.MmfileConfig;
 import io.vertx.core.Context;
@@ -69,6 +70,7 @@ public final class VolumeBlobStore implements BlobStore {
   private final MmfileConfig.Volumes options;
   private final MmfileConfig.Fsync fsync;
   private final GroupSync groupSync;
+  private final DataVolume dataVolume;
   private final ConcurrentHashMap<FileKey, Location> index = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, Volume> volumes = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, VolumeClass> classes = new ConcurrentHashMap<>();
@@ -81,23 +83,25 @@ public final class VolumeBlobStore implements BlobStore {
   private volatile boolean closed;
 
   private VolumeBlobStore(Vertx vertx, Path root, MmfileConfig.Volumes options, MmfileConfig.Fsync fsync,
-                          int fsyncWindowMs) {
+                          int fsyncWindowMs, DataVolume dataVolume) {
     this.vertx = vertx;
     this.root = root.toAbsolutePath();
     this.staging = this.root.resolve("staging");
     this.options = options;
     this.fsync = fsync;
+    this.dataVolume = dataVolume;
     this.groupSync = fsync == MmfileConfig.Fsync.GROUP ? new GroupSync(fsyncWindowMs) : null;
   }
 
   /**
    * Opens (or creates) the store under {@code root} and rebuilds its index; blocking. Torn tails left by a
    * crash are cut, volumes whose expiry bucket has passed and volumes left retired by a compaction are
-   * removed, and staging files of unfinished uploads are deleted.
+   * removed, and staging files of unfinished uploads are deleted. While {@code dataVolume} is under its
+   * free-space floor, writers refuse writes and commits, as the disk store's do.
    */
   public static VolumeBlobStore open(Vertx vertx, Path root, MmfileConfig.Volumes options, MmfileConfig.Fsync fsync,
-                                     int fsyncWindowMs) {
-    VolumeBlobStore store = new VolumeBlobStore(vertx, root, options, fsync, fsyncWindowMs);
+                                     int fsyncWindowMs, DataVolume dataVolume) {
+    VolumeBlobStore store = new VolumeBlobStore(vertx, root, options, fsync, fsyncWindowMs, dataVolume);
     try {
       store.load();
     } catch (IOException e) {
@@ -222,7 +226,8 @@ public final class VolumeBlobStore implements BlobStore {
     return vertx.executeBlocking(() -> {
       tombstone(key, at);
       return null;
-    }, false).<Void>mapEmpty().recover(t -> Future.failedFuture(Failure.wrap(t, Failure.Kind.STORE_FAILED)));
+    }, false).<Void>mapEmpty()
+      .recover(t -> Future.failedFuture(Failure.wrap(t, Failure.Kind.STORE_FAILED)));
   }
 
   private void tombstone(FileKey key, Location at) throws IOException {
@@ -376,6 +381,10 @@ public final class VolumeBlobStore implements BlobStore {
       if (done) {
         return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "upload " + key + " is finished"));
       }
+      Failure refused = dataVolume.refusal("durable store " + root);
+      if (refused != null) {
+        return Future.failedFuture(refused);
+      }
       int n = chunk.length();
       if (n == 0) {
         return Future.succeededFuture();
@@ -420,6 +429,12 @@ public final class VolumeBlobStore implements BlobStore {
         return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "upload " + key + " is finished"));
       }
       done = true;
+      // checked again here: an upload held in memory since before the floor was crossed appends nothing
+      Failure refused = dataVolume.refusal("durable store " + root);
+      if (refused != null) {
+        release();
+        return Future.failedFuture(refused);
+      }
       Context context = vertx.getOrCreateContext();
       Location at;
       try {

@@ -2,6 +2,8 @@ package io.mmfile.files.volume;
 
 import io.mmfile.files.BlobStore;
 import io.mmfile.files.FileId;
+import io.mmfile.platform.DataVolume;
+import io.mmfile.platform.Failure;
 import io.mmfile.platform.MmfileConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -58,7 +60,11 @@ class VolumeBlobStoreTest {
   }
 
   static VolumeBlobStore open(Vertx vertx, Path dir, Options options) {
-    return VolumeBlobStore.open(vertx, dir, options.volumes(), options.fsync(), 2);
+    return open(vertx, dir, options, new DataVolume(vertx, dir, 0));
+  }
+
+  static VolumeBlobStore open(Vertx vertx, Path dir, Options options, DataVolume dataVolume) {
+    return VolumeBlobStore.open(vertx, dir, options.volumes(), options.fsync(), 2, dataVolume);
   }
 
   VolumeBlobStore open(Options options) {
@@ -196,6 +202,30 @@ class VolumeBlobStoreTest {
       assertThat(await(store.read(id, 0, 10))).isEmpty();
       assertThat(volumeFiles("staging/*")).isEmpty();
       assertThat(store.stats().files()).isZero();
+    }
+
+    @Test
+    void underTheFreeSpaceFloorAnUploadIsRefusedAndLeavesNothing() throws IOException {
+      DataVolume full = new DataVolume(vertx, dir, Long.MAX_VALUE); // a floor no volume can meet
+      await(full.start());
+      store = open(vertx, dir, options(1 << 30, 2, 1024, 3600, 0, MmfileConfig.Fsync.NONE), full);
+      try {
+        String id = FileId.next();
+        var w = store.create(id);
+        assertThat(w.write(Buffer.buffer(bytes(10_000, 8))).toCompletionStage().toCompletableFuture())
+          .failsWithin(java.time.Duration.ofSeconds(10)).withThrowableThat().havingCause()
+          .isInstanceOfSatisfying(Failure.class, f -> {
+            assertThat(f.kind()).isEqualTo(Failure.Kind.STORE_FAILED);
+            assertThat(f.getMessage()).contains("durable store").contains("bytes free").contains("storage.min-free-bytes");
+          });
+        assertThat(w.commit(0).failed()).isTrue();
+        assertThat(await(store.read(id, 0, 10))).isEmpty();
+        assertThat(volumeFiles("*.dat")).isEmpty();
+        assertThat(volumeFiles("staging/*")).isEmpty();
+        assertThat(store.stats().files()).isZero();
+      } finally {
+        full.stop();
+      }
     }
 
     @Test
