@@ -223,10 +223,13 @@ public final class VolumeBlobStore implements BlobStore {
     if (expired(at.volume(), System.currentTimeMillis())) {
       return Future.succeededFuture(); // the whole volume goes soon; no tombstone needed
     }
+    // Under storage.fsync=group a delete is acknowledged, like an upload, only after an fsync that covers
+    // its tombstone: otherwise a crash could bring the deleted file back at the next start.
+    Context context = vertx.getOrCreateContext();
     return vertx.executeBlocking(() -> {
       tombstone(key, at);
       return null;
-    }, false).<Void>mapEmpty()
+    }, false).compose(v -> durable(at.volume(), context))
       .recover(t -> Future.failedFuture(Failure.wrap(t, Failure.Kind.STORE_FAILED)));
   }
 
@@ -669,6 +672,11 @@ public final class VolumeBlobStore implements BlobStore {
       garbage += v.garbageBytes.get();
     }
     return new Stats(volumes.size(), files, live, garbage);
+  }
+
+  /** Whether a volume holds writes not yet fsynced; for tests of the fsync policy. */
+  boolean unsynced() {
+    return volumes.values().stream().anyMatch(v -> v.dirty);
   }
 
   /** The ids of the live files, in no order; for tests and operations. */

@@ -244,6 +244,16 @@ class VolumeBlobStoreTest {
       await(Future.all(done));
       expected.forEach((id, content) -> assertThat(get(store, id, content.length)).isEqualTo(content));
     }
+
+    @Test
+    void underGroupFsyncADeleteIsAcknowledgedOnlyOnceItsTombstoneIsSynced() {
+      open(options(1 << 30, 1, 64 * 1024, 3600, 0, MmfileConfig.Fsync.GROUP));
+      String id = put(store, bytes(3000, 7), 0);
+      assertThat(store.unsynced()).as("after an acknowledged upload").isFalse();
+      await(store.delete(id));
+      assertThat(store.unsynced()).as("after an acknowledged delete").isFalse();
+      assertThat(await(store.read(id, 0, 10))).isEmpty();
+    }
   }
 
   @Nested
