@@ -31,9 +31,14 @@ public final class DataVolume {
     this.minFreeBytes = minFreeBytes;
   }
 
-  /** Reads the free space once, then keeps reading it. */
+  /**
+   * Creates {@code data.dir} when it does not exist yet (a fresh node whose database is not embedded
+   * has not made it at this point, and the free space of a missing directory cannot be read), reads
+   * the free space once, then keeps reading it.
+   */
   public Future<Void> start() {
-    return check().onComplete(ar -> timer = vertx.setPeriodic(CHECK_INTERVAL_MS, id -> check()));
+    return vertx.fileSystem().mkdirs(dir.toString()).recover(t -> Future.succeededFuture())
+      .compose(v -> check()).onComplete(ar -> timer = vertx.setPeriodic(CHECK_INTERVAL_MS, id -> check()));
   }
 
   public void stop() {
