@@ -1,6 +1,7 @@
 package io.mmfile.files.s3;
 
 import io.mmfile.files.BlobStore;
+import io.mmfile.files.StagedBytes;
 import io.mmfile.files.FileRecord;
 import io.mmfile.platform.DataVolume;
 import io.mmfile.platform.Failure;
@@ -46,7 +47,6 @@ import java.util.Optional;
  */
 public final class S3BlobStore implements BlobStore {
   private static final Logger LOG = LoggerFactory.getLogger(S3BlobStore.class);
-  private static final int TRANSFER_BLOCK = 256 * 1024;
   static final String PERMANENT = "files/";
   static final String EXPIRING = "expiring/";
 
@@ -197,14 +197,12 @@ public final class S3BlobStore implements BlobStore {
   /** One upload: chunks held until {@code memory-stage-bytes}, then a staging file; sent at commit. */
   private final class S3Writer implements BlobWriter {
     private final String fileId;
-    private final List<Buffer> chunks = new ArrayList<>();
-    private long size;
-    private Path spillPath;
-    private FileChannel spill;
+    private final StagedBytes staged;
     private boolean done;
 
     S3Writer(String fileId) {
       this.fileId = fileId;
+      this.staged = new StagedBytes(staging, fileId, config.memoryStageBytes());
     }
 
     @Override
@@ -216,34 +214,18 @@ public final class S3BlobStore implements BlobStore {
       if (n == 0) {
         return Future.succeededFuture();
       }
-      size += n;
-      if (spill == null && size <= config.memoryStageBytes()) {
-        chunks.add(chunk);
-        return Future.succeededFuture();
-      }
-      Failure refused = volume.refusal("S3 store staging " + staging);
-      if (refused != null) {
-        return Future.failedFuture(refused);
+      if (staged.spillsWith(n)) {
+        Failure refused = volume.refusal("S3 store staging " + staging);
+        if (refused != null) {
+          return Future.failedFuture(refused);
+        }
       }
       try {
-        writeFully(spill(), chunk);
+        staged.append(chunk);
         return Future.succeededFuture();
       } catch (IOException e) {
         return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "stage " + fileId + ": " + e.getMessage(), e));
       }
-    }
-
-    private FileChannel spill() throws IOException {
-      if (spill == null) {
-        spillPath = staging.resolve(fileId + ".part");
-        spill = FileChannel.open(spillPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-          StandardOpenOption.WRITE);
-        for (Buffer held : chunks) {
-          writeFully(spill, held);
-        }
-        chunks.clear();
-      }
-      return spill;
     }
 
     @Override
@@ -256,18 +238,14 @@ public final class S3BlobStore implements BlobStore {
       Map<String, String> headers = ttlMs != 0
         ? Map.of("x-amz-meta-mmfile-expires-ms", Long.toString(System.currentTimeMillis() + ttlMs))
         : Map.of();
+      long size = staged.size();
+      Path spillPath = staged.stagedPath();
       Future<Void> sent;
-      if (spill == null) {
+      if (spillPath == null) {
         Buffer body = Buffer.buffer((int) size);
-        chunks.forEach(body::appendBuffer);
+        staged.chunks().forEach(body::appendBuffer);
         sent = client.put(key, body, headers);
       } else {
-        try {
-          spill.close();
-        } catch (IOException e) {
-          release();
-          return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "stage " + fileId + ": " + e.getMessage(), e));
-        }
         sent = size <= config.partBytes()
           ? client.put(key, new S3Client.FileRegion(spillPath, 0, size), headers)
           : multipart(key, headers);
@@ -293,11 +271,12 @@ public final class S3BlobStore implements BlobStore {
     }
 
     private Future<List<String>> parts(String key, String uploadId, int number, long offset, List<String> etags) {
+      long size = staged.size();
       if (offset >= size) {
         return Future.succeededFuture(etags);
       }
       long length = Math.min(config.partBytes(), size - offset);
-      return client.uploadPart(key, uploadId, number, new S3Client.FileRegion(spillPath, offset, length))
+      return client.uploadPart(key, uploadId, number, new S3Client.FileRegion(staged.stagedPath(), offset, length))
         .compose(etag -> {
           etags.add(etag);
           return parts(key, uploadId, number + 1, offset + length, etags);
@@ -312,66 +291,16 @@ public final class S3BlobStore implements BlobStore {
     }
 
     private void release() {
-      chunks.clear();
-      if (spillPath != null) {
-        try {
-          if (spill != null) {
-            spill.close();
-          }
-          Files.deleteIfExists(spillPath);
-        } catch (IOException e) {
-          LOG.warn("could not remove staging file {}: {}", spillPath, e.getMessage());
-        }
-        spill = null;
-        spillPath = null;
-      }
+      staged.release();
     }
 
     @Override
     public Future<BlobWriter> transferTo(BlobWriter target) {
       done = true;
-      Future<Void> copied;
-      if (spill != null) {
-        copied = copySpill(target, 0);
-      } else {
-        Future<Void> chain = Future.succeededFuture();
-        for (Buffer chunk : List.copyOf(chunks)) {
-          chain = chain.compose(v -> target.write(chunk));
-        }
-        copied = chain;
-      }
-      return copied.eventually(() -> {
+      return staged.copyTo(target).eventually(() -> {
         release();
         return Future.succeededFuture();
       }).map(target);
     }
-
-    /** One block at a time, the next read only after the target took the previous block. */
-    private Future<Void> copySpill(BlobWriter target, long at) {
-      if (at >= size) {
-        return Future.succeededFuture();
-      }
-      try {
-        ByteBuffer block = ByteBuffer.allocate((int) Math.min(TRANSFER_BLOCK, size - at));
-        int n = spill.read(block, at);
-        if (n <= 0) {
-          return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "staging file of " + fileId + " ended early"));
-        }
-        return target.write(Buffer.buffer(block.array()).slice(0, n)).compose(v -> copySpill(target, at + n));
-      } catch (IOException e) {
-        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "stage " + fileId + ": " + e.getMessage(), e));
-      }
-    }
   }
-
-  /** The bytes of a buffer without copying them (a heap buffer is wrapped, not copied). */
-  /** A gathering write of the chunk's slices (the network buffers it was made of), without a copy. */
-  private static void writeFully(FileChannel out, Buffer chunk) throws IOException {
-    ByteBuffer[] bytes = io.mmfile.files.BufferSlices.nio(chunk);
-    long left = chunk.length();
-    while (left > 0) {
-      left -= out.write(bytes);
-    }
-  }
-
 }

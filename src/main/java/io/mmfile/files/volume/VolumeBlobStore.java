@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.mmfile.files.BufferSlices;
+import io.mmfile.files.StagedBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,6 @@ public final class VolumeBlobStore implements BlobStore {
   private static final Logger LOG = LoggerFactory.getLogger(VolumeBlobStore.class);
   private static final Pattern VOLUME_FILE = Pattern.compile("(\\d{8})\\.dat");
   private static final long PERMANENT = 0;
-  private static final int TRANSFER_BLOCK = 256 * 1024;
 
   /** Where a file's record is. */
   record Location(Volume volume, long offset, long size, long sequence) {
@@ -368,15 +368,13 @@ public final class VolumeBlobStore implements BlobStore {
   /** One upload: chunks held until {@code memory-stage-bytes}, then a staging file; appended at commit. */
   private final class VolumeWriter implements BlobWriter {
     private final FileKey key;
-    private final List<Buffer> chunks = new ArrayList<>();
+    private final StagedBytes staged;
     private CRC32C crc = new CRC32C();
-    private long size;
-    private Path spillPath;
-    private FileChannel spill;
     private boolean done;
 
     VolumeWriter(FileKey key) {
       this.key = key;
+      this.staged = new StagedBytes(staging, key.toString(), options.memoryStageBytes());
     }
 
     @Override
@@ -392,34 +390,15 @@ public final class VolumeBlobStore implements BlobStore {
       if (n == 0) {
         return Future.succeededFuture();
       }
-      ByteBuffer[] bytes = BufferSlices.nio(chunk);
-      for (ByteBuffer b : bytes) {
+      for (ByteBuffer b : BufferSlices.nio(chunk)) {
         crc.update(b.duplicate());
       }
-      size += n;
       try {
-        if (spill == null && size <= options.memoryStageBytes()) {
-          chunks.add(chunk);
-        } else {
-          writeFully(spill(), bytes);
-        }
+        staged.append(chunk);
         return Future.succeededFuture();
       } catch (IOException e) {
         return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "stage " + key + ": " + e.getMessage(), e));
       }
-    }
-
-    private FileChannel spill() throws IOException {
-      if (spill == null) {
-        spillPath = staging.resolve(key + ".part");
-        spill = FileChannel.open(spillPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-          StandardOpenOption.WRITE);
-        for (Buffer held : chunks) {
-          writeFully(spill, BufferSlices.nio(held));
-        }
-        chunks.clear();
-      }
-      return spill;
     }
 
     private int finalCrc() {
@@ -443,12 +422,13 @@ public final class VolumeBlobStore implements BlobStore {
       try {
         int dataCrc = finalCrc();
         long expiresAt = expiryClass(ttlMs, System.currentTimeMillis());
-        if (spill != null) {
-          FileChannel from = spill;
+        long size = staged.size();
+        FileChannel from = staged.staged();
+        if (from != null) {
           at = appendRecord(key, size, dataCrc, expiresAt, (v, header) -> v.append(header, from, 0, size));
         } else {
-          List<ByteBuffer> bytes = new ArrayList<>(chunks.size());
-          chunks.forEach(c -> bytes.addAll(java.util.Arrays.asList(BufferSlices.nio(c))));
+          List<ByteBuffer> bytes = new ArrayList<>(staged.chunks().size());
+          staged.chunks().forEach(c -> bytes.addAll(java.util.Arrays.asList(BufferSlices.nio(c))));
           at = appendRecord(key, size, dataCrc, expiresAt, (v, header) -> v.append(header, bytes, size));
         }
       } catch (IOException | RuntimeException e) {
@@ -485,62 +465,16 @@ public final class VolumeBlobStore implements BlobStore {
     }
 
     private void release() {
-      chunks.clear();
-      if (spill != null) {
-        try {
-          spill.close();
-          Files.deleteIfExists(spillPath);
-        } catch (IOException e) {
-          LOG.warn("could not remove staging file {}: {}", spillPath, e.getMessage());
-        }
-        spill = null;
-      }
+      staged.release();
     }
 
     @Override
     public Future<BlobWriter> transferTo(BlobWriter target) {
       done = true;
-      Future<Void> copied;
-      if (spill != null) {
-        copied = copySpill(target, 0);
-      } else {
-        Future<Void> chain = Future.succeededFuture();
-        for (Buffer chunk : List.copyOf(chunks)) {
-          chain = chain.compose(v -> target.write(chunk));
-        }
-        copied = chain;
-      }
-      return copied.eventually(() -> {
+      return staged.copyTo(target).eventually(() -> {
         release();
         return Future.succeededFuture();
       }).map(target);
-    }
-
-    /** One block at a time, the next read only after the target took the previous block. */
-    private Future<Void> copySpill(BlobWriter target, long at) {
-      if (at >= size) {
-        return Future.succeededFuture();
-      }
-      try {
-        ByteBuffer block = ByteBuffer.allocate((int) Math.min(TRANSFER_BLOCK, size - at));
-        int n = spill.read(block, at);
-        if (n <= 0) {
-          return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "staging file of " + key + " ended early"));
-        }
-        return target.write(Buffer.buffer(block.array()).slice(0, n)).compose(v -> copySpill(target, at + n));
-      } catch (IOException e) {
-        return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "stage " + key + ": " + e.getMessage(), e));
-      }
-    }
-  }
-
-  private static void writeFully(FileChannel out, ByteBuffer[] bytes) throws IOException {
-    long left = 0;
-    for (ByteBuffer b : bytes) {
-      left += b.remaining();
-    }
-    while (left > 0) {
-      left -= out.write(bytes);
     }
   }
 
