@@ -1,12 +1,14 @@
 package io.mmfile;
 
 import io.mmfile.auth.AppKey;
+import io.mmfile.auth.AppKeyAdmin;
 import io.mmfile.auth.AppKeyChanges;
 import io.mmfile.auth.AppKeyRepository;
 import io.mmfile.files.volume.VolumeVerifier;
 import io.mmfile.platform.ConfigException;
 import io.mmfile.platform.ConfigLoader;
 import io.mmfile.platform.Database;
+import io.mmfile.platform.Failure;
 import io.mmfile.platform.KeyValueStores;
 import io.mmfile.platform.LogFormat;
 import io.mmfile.platform.MmfileConfig;
@@ -176,9 +178,13 @@ public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Changes made here are audited as the command line's, from the operating-system user who ran it. */
+    private static final AppKeyAdmin.Actor ACTOR = new AppKeyAdmin.Actor("command line",
+      "user " + System.getProperty("user.name", "?"));
+
     @Command(name = "create", description = "Create an app key; prints {\"appKey\":…,\"secret\":…}.")
     int create(@Option(names = "--name", required = true, description = "who the key is for") String name) {
-      return withAppKeys((keys, config) -> keys.create(name).map(AppKeyCommand::withSecret));
+      return withAppKeys((keys, config) -> keys.create(name, ACTOR).map(AppKeyCommand::withSecret));
     }
 
     @Command(name = "list", description = "List app keys (without their secrets).")
@@ -194,19 +200,20 @@ public final class Main implements Callable<Integer> {
 
     @Command(name = "disable", description = "Disable an app key; its requests then fail with ME01002.")
     int disable(@Parameters(paramLabel = "KEY") String appKey) {
-      return withAppKeys((keys, config) -> keys.disable(appKey).compose(found -> answer(found, appKey, false)));
+      return withAppKeys((keys, config) -> named(appKey, keys.disable(appKey, ACTOR))
+        .map(k -> new JsonObject().put("appKey", appKey).put("enabled", false).encode()));
     }
 
     @Command(name = "enable", description = "Enable a disabled app key again, with the secret it had.")
     int enable(@Parameters(paramLabel = "KEY") String appKey) {
-      return withAppKeys((keys, config) -> keys.enable(appKey).compose(found -> answer(found, appKey, true)));
+      return withAppKeys((keys, config) -> named(appKey, keys.enable(appKey, ACTOR))
+        .map(k -> new JsonObject().put("appKey", appKey).put("enabled", true).encode()));
     }
 
     @Command(name = "delete", description = "Delete an app key for good: its requests fail, its files stay readable.")
     int delete(@Parameters(paramLabel = "KEY") String appKey) {
-      return withAppKeys((keys, config) -> keys.delete(appKey).compose(found -> found
-        ? Future.succeededFuture(new JsonObject().put("appKey", appKey).put("deleted", true).encode())
-        : Future.failedFuture("no app key " + appKey)));
+      return withAppKeys((keys, config) -> named(appKey, keys.delete(appKey, ACTOR))
+        .map(v -> new JsonObject().put("appKey", appKey).put("deleted", true).encode()));
     }
 
     @Command(name = "rotate", description = "Give an app key a new secret, printed once; the old one is still "
@@ -220,10 +227,9 @@ public final class Main implements Callable<Integer> {
         }
         Duration overlap = overlapMinutes == null ? config.appKeys().rotationOverlap()
           : Duration.ofMinutes(overlapMinutes);
-        return keys.rotate(appKey, overlap).compose(rotated -> rotated
-          .map(key -> Future.succeededFuture(new JsonObject().put("appKey", key.appKey()).put("secret", key.secret())
-            .put("previousSecretUntilMs", key.previousSecretUntilMs()).encode()))
-          .orElseGet(() -> Future.failedFuture("no app key " + appKey)));
+        return named(appKey, keys.rotate(appKey, overlap, ACTOR)).map(key -> new JsonObject()
+          .put("appKey", key.appKey()).put("secret", key.secret())
+          .put("previousSecretUntilMs", key.previousSecretUntilMs()).encode());
       });
     }
 
@@ -231,12 +237,13 @@ public final class Main implements Callable<Integer> {
       return new JsonObject().put("appKey", key.appKey()).put("secret", key.secret()).encode();
     }
 
-    private static Future<String> answer(boolean found, String appKey, boolean enabled) {
-      return found ? Future.succeededFuture(new JsonObject().put("appKey", appKey).put("enabled", enabled).encode())
-        : Future.failedFuture("no app key " + appKey);
+    /** An unknown key is said in the command line's own words. */
+    private static <T> Future<T> named(String appKey, Future<T> action) {
+      return action.recover(t -> Future.failedFuture(t instanceof Failure f && f.kind() == Failure.Kind.NOT_FOUND
+        ? new IllegalArgumentException("no app key " + appKey) : t));
     }
 
-    private int withAppKeys(BiFunction<AppKeyRepository, MmfileConfig, Future<String>> action) {
+    private int withAppKeys(BiFunction<AppKeyAdmin, MmfileConfig, Future<String>> action) {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       Vertx vertx = Vertx.vertx();
@@ -251,7 +258,8 @@ public final class Main implements Callable<Integer> {
           : AppKeyChanges.redis(new RedisChannel(vertx, redis, AppKeyChanges.channelName(config.redisKeyPrefix())));
         String output;
         try {
-          output = action.apply(new AppKeyRepository(pool, Clock.systemUTC(), changes), config)
+          output = action.apply(new AppKeyAdmin(new AppKeyRepository(pool, Clock.systemUTC(), changes),
+              config.appKeys().rotationOverlap()), config)
             .eventually(pool::close)
             .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
             .toCompletionStage().toCompletableFuture().join();

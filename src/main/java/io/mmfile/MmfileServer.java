@@ -8,6 +8,7 @@ import io.mmfile.api.daoke.SaveImageHandler;
 import io.mmfile.api.daoke.UserBindMobileHandler;
 import io.mmfile.api.srv.SrvRoutes;
 import io.mmfile.api.weidu.WeiduRoutes;
+import io.mmfile.auth.AppKeyAdmin;
 import io.mmfile.auth.AppKeyCache;
 import io.mmfile.auth.AppKeyChanges;
 import io.mmfile.auth.AppKeyRepository;
@@ -198,6 +199,7 @@ public final class MmfileServer {
         gate = new UploadGate(config.upload());
         metrics.uploadsInFlight(gate::inFlight);
         AppKeyCache appKeyCache = new AppKeyCache(appKeys, config.appKeys(), clock);
+        AppKeyAdmin appKeyAdmin = new AppKeyAdmin(appKeys, config.appKeys().rotationOverlap());
         appKeyChanges.onChange(appKeyCache::forget).onMissedChanges(appKeyCache::forgetAll).listen();
         FileUrls urls = new FileUrls(config.http().publicBaseUrl());
         ClientAddress clientAddress = new ClientAddress(config.http().trustedProxies());
@@ -215,7 +217,7 @@ public final class MmfileServer {
             clientAddress),
           new WeiduRoutes(accounts, uploads, variants, stores, urls)));
         if (config.console().enabled()) {
-          dialects.add(new ConsoleRoutes(config, kv, loginThrottle, appKeys, stores, expiry, urls, clientAddress,
+          dialects.add(new ConsoleRoutes(config, kv, loginThrottle, appKeyAdmin, stores, expiry, urls, clientAddress,
             () -> overview(health)));
         }
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics, config.observability().metricsToken(),

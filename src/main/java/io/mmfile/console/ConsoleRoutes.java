@@ -1,7 +1,7 @@
 package io.mmfile.console;
 
 import io.mmfile.auth.AppKey;
-import io.mmfile.auth.AppKeyRepository;
+import io.mmfile.auth.AppKeyAdmin;
 import io.mmfile.auth.LoginThrottle;
 import io.mmfile.files.FileExpiry;
 import io.mmfile.files.FileRecord;
@@ -31,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Supplier;
@@ -61,16 +60,15 @@ public final class ConsoleRoutes implements Dialect {
   private final byte[] passwordDigest;
   private final KeyValueStore kv;
   private final LoginThrottle throttle;
-  private final AppKeyRepository appKeys;
+  private final AppKeyAdmin appKeys;
   private final FileStores stores;
   private final FileExpiry expiry;
   private final FileUrls urls;
   private final ClientAddress clientAddress;
-  private final Duration rotationOverlap;
   private final Supplier<Future<JsonObject>> overview;
   private final boolean secureCookie;
 
-  public ConsoleRoutes(MmfileConfig config, KeyValueStore kv, LoginThrottle throttle, AppKeyRepository appKeys,
+  public ConsoleRoutes(MmfileConfig config, KeyValueStore kv, LoginThrottle throttle, AppKeyAdmin appKeys,
                        FileStores stores, FileExpiry expiry, FileUrls urls,
                        ClientAddress clientAddress, Supplier<Future<JsonObject>> overview) {
     this.config = config.console();
@@ -82,7 +80,6 @@ public final class ConsoleRoutes implements Dialect {
     this.expiry = expiry;
     this.urls = urls;
     this.clientAddress = clientAddress;
-    this.rotationOverlap = config.appKeys().rotationOverlap();
     this.overview = overview;
     this.secureCookie = config.http().tls();
   }
@@ -231,8 +228,7 @@ public final class ConsoleRoutes implements Dialect {
       json(ctx, 400, new JsonObject().put("error", "name is required (at most 128 characters)"));
       return;
     }
-    reply(ctx, appKeys.create(name).map(key -> {
-      audit(ctx, "create app key", key.appKey() + " (" + name + ")");
+    reply(ctx, appKeys.create(name, actor(ctx)).map(key -> {
       // the only time the secret leaves the node
       return keyJson(key).put("secret", key.secret());
     }));
@@ -246,16 +242,12 @@ public final class ConsoleRoutes implements Dialect {
       return;
     }
     Future<JsonObject> done = switch (action) {
-      case "disable" -> appKeys.disable(appKey).map(found -> changed(ctx, found, appKey, "disable app key")
-        .put("enabled", false));
-      case "enable" -> appKeys.enable(appKey).map(found -> changed(ctx, found, appKey, "enable app key")
-        .put("enabled", true));
-      case "rotate" -> appKeys.rotate(appKey, rotationOverlap).map(rotated -> {
-        AppKey key = rotated.orElseThrow(() -> Failure.about(Failure.Kind.NOT_FOUND, "appKey", "no such app key"));
-        changed(ctx, true, appKey, "rotate app key secret");
-        return new JsonObject().put("appKey", key.appKey()).put("secret", key.secret())
-          .put("previousSecretUntilMs", key.previousSecretUntilMs());
-      });
+      case "disable" -> appKeys.disable(appKey, actor(ctx))
+        .map(key -> new JsonObject().put("appKey", appKey).put("enabled", false));
+      case "enable" -> appKeys.enable(appKey, actor(ctx))
+        .map(key -> new JsonObject().put("appKey", appKey).put("enabled", true));
+      case "rotate" -> appKeys.rotate(appKey, actor(ctx)).map(key -> new JsonObject().put("appKey", key.appKey())
+        .put("secret", key.secret()).put("previousSecretUntilMs", key.previousSecretUntilMs()));
       default -> null;
     };
     if (done == null) {
@@ -263,15 +255,6 @@ public final class ConsoleRoutes implements Dialect {
       return;
     }
     reply(ctx, done);
-  }
-
-  private JsonObject changed(RoutingContext ctx, boolean found, String appKey, String what) {
-    if (!found) {
-      throw Failure.about(Failure.Kind.NOT_FOUND, "appKey", "no such app key");
-    }
-    // the repository announces the change: every node forgets the key at once
-    audit(ctx, what, appKey);
-    return new JsonObject().put("appKey", appKey);
   }
 
   /** The newest uploads, of one app key ({@code appKey}), or the one file {@code fileId}. */
@@ -345,7 +328,11 @@ public final class ConsoleRoutes implements Dialect {
   }
 
   private void audit(RoutingContext ctx, String action, String target) {
-    AUDIT.info("console {}: {} (from {})", action, target, clientAddress.of(ctx.request()));
+    AppKeyAdmin.audit(actor(ctx), action, target);
+  }
+
+  private AppKeyAdmin.Actor actor(RoutingContext ctx) {
+    return new AppKeyAdmin.Actor("console", clientAddress.of(ctx.request()));
   }
 
   private static void reply(RoutingContext ctx, Future<JsonObject> answer) {
