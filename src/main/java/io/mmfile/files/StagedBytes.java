@@ -21,6 +21,11 @@ import java.util.List;
  * The bytes of one upload for a store that writes them only at commit (the volume and S3 stores):
  * the chunks themselves, as the storage verticle received them, up to a memory limit; past it, all
  * of them in a staging file. Driven by one writer on one context, so not thread-safe.
+ *
+ * <p>A store may share one {@link Budget} between its uploads: an upload keeps its chunks in memory
+ * only while the budget grants them, so a high per-upload limit (which spares a typical upload the
+ * staging file: a second write of every byte and an inode created and removed) cannot add up to more
+ * than the budget across all uploads at once.
  */
 public final class StagedBytes {
   private static final Logger LOG = LoggerFactory.getLogger(StagedBytes.class);
@@ -29,16 +34,52 @@ public final class StagedBytes {
   private final Path stagingDir;
   private final String name;
   private final long memoryLimit;
+  private final Budget budget;
   private final List<Buffer> chunks = new ArrayList<>();
   private long size;
+  /** Bytes of {@link #chunks}, taken from {@link #budget}. */
+  private long held;
   private Path path;
   private FileChannel file;
 
   /** Stages up to {@code memoryLimit} bytes in memory, then in {@code stagingDir/name.part}. */
   public StagedBytes(Path stagingDir, String name, long memoryLimit) {
+    this(stagingDir, name, memoryLimit, Budget.UNLIMITED);
+  }
+
+  /** As above, and the chunks held in memory by all uploads sharing {@code budget} stay within it. */
+  public StagedBytes(Path stagingDir, String name, long memoryLimit, Budget budget) {
     this.stagingDir = stagingDir;
     this.name = name;
     this.memoryLimit = memoryLimit;
+    this.budget = budget;
+  }
+
+  /** Bytes that the uploads of one store may hold in memory at once, all together. */
+  public static final class Budget {
+    static final Budget UNLIMITED = new Budget(Long.MAX_VALUE);
+    private final java.util.concurrent.atomic.AtomicLong left;
+
+    public Budget(long bytes) {
+      this.left = new java.util.concurrent.atomic.AtomicLong(bytes);
+    }
+
+    boolean take(long bytes) {
+      if (left.addAndGet(-bytes) >= 0) {
+        return true;
+      }
+      left.addAndGet(bytes);
+      return false;
+    }
+
+    void give(long bytes) {
+      left.addAndGet(bytes);
+    }
+
+    /** What is left to grant; for tests. */
+    public long left() {
+      return left.get();
+    }
   }
 
   /** Whether {@code more} further bytes would be written to the staging file. */
@@ -49,8 +90,9 @@ public final class StagedBytes {
   /** Adds a chunk: kept while the total stays within the memory limit, else written to the file. */
   public void append(Buffer chunk) throws IOException {
     size += chunk.length();
-    if (file == null && size <= memoryLimit) {
+    if (file == null && size <= memoryLimit && budget.take(chunk.length())) {
       chunks.add(chunk);
+      held += chunk.length();
     } else {
       writeFully(file(), chunk);
     }
@@ -60,10 +102,10 @@ public final class StagedBytes {
     if (file == null) {
       path = stagingDir.resolve(name + ".part");
       file = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      for (Buffer held : chunks) {
-        writeFully(file, held);
+      for (Buffer chunk : chunks) {
+        writeFully(file, chunk);
       }
-      chunks.clear();
+      dropChunks();
     }
     return file;
   }
@@ -117,7 +159,7 @@ public final class StagedBytes {
 
   /** Drops what is held: the chunks, and the staging file if there is one. */
   public void release() {
-    chunks.clear();
+    dropChunks();
     if (file != null) {
       try {
         file.close();
@@ -127,6 +169,12 @@ public final class StagedBytes {
       }
       file = null;
     }
+  }
+
+  private void dropChunks() {
+    chunks.clear();
+    budget.give(held);
+    held = 0;
   }
 
   /** A gathering write of the chunk's slices (the network buffers it was made of), without a copy. */

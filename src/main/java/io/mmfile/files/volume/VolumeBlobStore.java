@@ -40,8 +40,8 @@ import java.util.zip.CRC32C;
  *
  * <p><b>Writing.</b> An upload's length is known only at its commit, and a slow client must not hold a
  * volume while it trickles in, so a writer keeps the upload's chunks (the very buffers the storage
- * verticle received: no copy) until {@code memory-stage-bytes}, and past that spills them to a staging
- * file. The commit then appends the whole record in one gathering write (or a kernel copy from the
+ * verticle received: no copy) until {@code memory-stage-bytes}, and past that (or once the uploads
+ * of the node hold an eighth of the heap between them) spills them to a staging file. The commit then appends the whole record in one gathering write (or a kernel copy from the
  * staging file) to one of several writable volumes of its expiry class, the first one whose lock is
  * free, and appends its index entry. A commit holds a volume only for that one write.
  *
@@ -71,6 +71,8 @@ public final class VolumeBlobStore implements BlobStore {
   private final MmfileConfig.Fsync fsync;
   private final GroupSync groupSync;
   private final DataVolume dataVolume;
+  /** Memory all uploads may hold before their commit: an eighth of the heap, whatever memory-stage-bytes says. */
+  private final StagedBytes.Budget stageBudget = new StagedBytes.Budget(Runtime.getRuntime().maxMemory() / 8);
   private final ConcurrentHashMap<FileKey, Location> index = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, Volume> volumes = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, VolumeClass> classes = new ConcurrentHashMap<>();
@@ -374,7 +376,7 @@ public final class VolumeBlobStore implements BlobStore {
 
     VolumeWriter(FileKey key) {
       this.key = key;
-      this.staged = new StagedBytes(staging, key.toString(), options.memoryStageBytes());
+      this.staged = new StagedBytes(staging, key.toString(), options.memoryStageBytes(), stageBudget);
     }
 
     @Override
