@@ -4,6 +4,7 @@ import io.mmfile.auth.AppKey;
 import io.mmfile.auth.AppKeyAdmin;
 import io.mmfile.auth.AppKeyChanges;
 import io.mmfile.auth.AppKeyRepository;
+import io.mmfile.files.volume.VolumeIndexRebuilder;
 import io.mmfile.files.volume.VolumeVerifier;
 import io.mmfile.platform.ConfigException;
 import io.mmfile.platform.ConfigLoader;
@@ -34,6 +35,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -162,6 +164,49 @@ public final class Main implements Callable<Integer> {
         return 2;
       } catch (IOException | RuntimeException e) {
         System.err.println("mmfile: cannot verify the store: " + e.getMessage());
+        return 2;
+      } finally {
+        vertx.close();
+      }
+    }
+
+    @Command(name = "rebuild-index", description = "With the node stopped: rewrite the index log (.idx) of "
+      + "volumes under data.dir/volumes from their records, keeping the tombstones still readable in the old "
+      + "log (a lost log's tombstones are gone: files deleted from that volume count as live again). Exits 2 "
+      + "when a volume cannot be read.")
+    int rebuildIndex(@Option(names = "--volume", paramLabel = "ID",
+      description = "only this volume (the number in its file name); default: every volume") Integer only) {
+      PrintWriter out = spec.commandLine().getOut();
+      Vertx vertx = Vertx.vertx();
+      try {
+        MmfileConfig config = loadConfig(vertx, parent.configFile);
+        Path root = config.dataDir().resolve("volumes");
+        List<Integer> ids = new java.util.ArrayList<>();
+        try (var files = Files.newDirectoryStream(root, "*.dat")) {
+          for (Path file : files) {
+            String name = file.getFileName().toString();
+            if (name.matches("\\d{8}\\.dat")) {
+              ids.add(Integer.parseInt(name.substring(0, 8)));
+            }
+          }
+        }
+        if (only != null && !ids.contains(only)) {
+          System.err.println("mmfile: no volume " + only + " under " + root);
+          return 2;
+        }
+        ids.sort(Integer::compare);
+        for (int id : ids) {
+          if (only == null || only == id) {
+            out.print(VolumeIndexRebuilder.rebuild(root, id).render());
+          }
+        }
+        out.flush();
+        return 0;
+      } catch (ConfigException e) {
+        System.err.println("mmfile: " + e.getMessage());
+        return 2;
+      } catch (IOException | RuntimeException e) {
+        System.err.println("mmfile: cannot rebuild the index: " + e.getMessage());
         return 2;
       } finally {
         vertx.close();

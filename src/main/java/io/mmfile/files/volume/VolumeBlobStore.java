@@ -156,6 +156,14 @@ public final class VolumeBlobStore implements BlobStore {
         Files.deleteIfExists(Volume.retiredPath(root, id));
         continue;
       }
+      if (!Files.exists(Volume.idxPath(root, id))) {
+        // A volume gets its log before its .dat is renamed into place, so a missing log was lost (deleted,
+        // not restored from a backup). Loading without it would cut every record as unacknowledged.
+        VolumeIndexRebuilder.Result rebuilt = VolumeIndexRebuilder.rebuild(root, id);
+        LOG.warn("volume {}: its index log was missing; rebuilt from its records ({} records, {} damaged "
+          + "skipped); files deleted from it before are back in the store's index", Volume.datPath(root, id),
+          rebuilt.records(), rebuilt.damagedRecords());
+      }
       Volume.Loaded loaded = Volume.load(root, id);
       Volume volume = loaded.volume();
       if (loaded.cutDataBytes() > 0 || loaded.cutIndexBytes() > 0) {
