@@ -7,6 +7,12 @@ import io.mmfile.api.daoke.GainImageHandler;
 import io.mmfile.api.daoke.SaveImageHandler;
 import io.mmfile.api.daoke.UserBindMobileHandler;
 import io.mmfile.api.srv.SrvRoutes;
+import io.mmfile.api.v1.ApiAdmission;
+import io.mmfile.api.v1.ApiAuth;
+import io.mmfile.api.v1.ApiDocument;
+import io.mmfile.api.v1.ApiReference;
+import io.mmfile.api.v1.ApiRoutes;
+import io.mmfile.api.v1.FilesResource;
 import io.mmfile.api.weidu.WeiduRoutes;
 import io.mmfile.auth.AppKeyAdmin;
 import io.mmfile.auth.AppKeyCache;
@@ -91,6 +97,8 @@ public final class MmfileServer {
   private Pool pool;
   private Redis redis;
   private FileStores stores;
+  private ApiDocument apiDocument;
+  private ApiReference apiReference;
   private AppKeyRepository appKeys;
   private AppKeyChanges appKeyChanges;
   private AccountService accounts;
@@ -181,6 +189,12 @@ public final class MmfileServer {
             ? warnIfS3DoesNotAnswer(s3).onComplete(ar -> s3.abortStaleUploadsPeriodically(vertx))
             : Future.succeededFuture());
       })
+      .compose(v -> ApiDocument.load(vertx))
+      .compose(document -> vertx.executeBlocking(ApiReference::load, false).map(reference -> {
+        apiDocument = document;
+        apiReference = reference;
+        return null;
+      }))
       .compose(v -> vertx.deployVerticle(new java.util.function.Supplier<StorageVerticle>() {
           // each instance listens on an address of its own, numbered from 0
           private int next;
@@ -215,7 +229,8 @@ public final class MmfileServer {
             new UserBindMobileHandler(appKeyCache, accounts), config.upload()),
           new SrvRoutes(accounts, new AuthorizationCodes(appKeyCache, kv, secret), uploads, urls, config.auth(),
             clientAddress),
-          new WeiduRoutes(accounts, uploads, variants, stores, urls)));
+          new WeiduRoutes(accounts, uploads, variants, stores, urls),
+          apiRoutes(appKeyCache, expiry, urls)));
         if (config.console().enabled()) {
           dialects.add(new ConsoleRoutes(config, kv, loginThrottle, appKeyAdmin, stores, expiry, urls, clientAddress,
             () -> overview(health)));
@@ -239,6 +254,14 @@ public final class MmfileServer {
         return config.embeddedDatabase() ? demo.createIfFirstStart() : demo.adviseIfNone();
       })
       .map(v -> this);
+  }
+
+  /** The /api/v1 dialect and its resources. */
+  private ApiRoutes apiRoutes(AppKeyCache appKeyCache, FileExpiry expiry, FileUrls urls) {
+    ApiAuth auth = new ApiAuth(accounts.tokens(), appKeyCache, kv, clock, config.api().signatureWindowSeconds());
+    ApiAdmission admission = new ApiAdmission(vertx, apiDocument, auth, config.api().maxJsonBytes());
+    return new ApiRoutes(apiDocument, apiReference, admission, List.of(
+      new FilesResource(stores, expiry, urls)));
   }
 
   /** What the console's first panel shows: live counters, store usage and each engine's health. */

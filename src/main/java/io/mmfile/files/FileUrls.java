@@ -25,9 +25,14 @@ public final class FileUrls {
   }
 
   public String ofId(HttpServerRequest request, String fileId, String extension, boolean durable, long createdMs) {
-    String base = publicBaseUrl.orElseGet(() -> baseOf(request));
+    String base = base(request);
     return base + "/dfsapi/v2/gainImage?isStorage=" + durable + "&group=" + GROUP + "&file=" + (createdMs / 1000) + ":"
       + fileId + (extension == null || extension.isEmpty() ? "" : "." + extension);
+  }
+
+  /** The scheme, host and port the URLs handed out for {@code request} start with. */
+  public String base(HttpServerRequest request) {
+    return publicBaseUrl.orElseGet(() -> baseOf(request));
   }
 
   private static String baseOf(HttpServerRequest request) {

@@ -33,7 +33,12 @@ public record MmfileConfig(
   int shutdownGraceSeconds,
   AppKeys appKeys,
   Observability observability,
-  Console console) {
+  Console console,
+  Api api) {
+
+  /** {@code /api/v1}: how far an app key's signature may be from this node's clock; the largest JSON body. */
+  public record Api(int signatureWindowSeconds, int maxJsonBytes) {
+  }
 
   /** The operator console: off without an admin password; how long a login lasts. */
   public record Console(Optional<String> adminPassword, int sessionMinutes) {
@@ -321,7 +326,8 @@ public record MmfileConfig(
         r.integer("auth.app-key-cache-seconds", 0, 3600),
         r.integer("auth.app-key-cache-max-entries", 1, 10_000_000)),
       observability(r),
-      console(r));
+      console(r),
+      new Api(r.integer("api.signature-window-seconds", 1, 3600), r.integer("api.max-json-bytes", 1024, 16 * 1024 * 1024)));
   }
 
   private static Console console(Reader r) {
