@@ -31,6 +31,7 @@ import io.mmfile.auth.SmsSender;
 import io.mmfile.auth.TokenService;
 import io.mmfile.files.BlobStore;
 import io.mmfile.files.DiskBlobStore;
+import io.mmfile.files.BlobScope;
 import io.mmfile.files.FileExpiry;
 import io.mmfile.files.FileIntake;
 import io.mmfile.files.FileRecordCache;
@@ -147,7 +148,8 @@ public final class MmfileServer {
       .compose(v -> volume.start())
       // Reading the key and preparing the store's directories touch the disk: not on the event loop.
       .compose(v -> vertx.executeBlocking(() -> new DiskReady(SigningKeys.load(config.auth(), config.dataDir()),
-        NodeSecret.load(config.auth(), config.dataDir()), durableStore(), NodeIdentity.resolve(config)),
+        NodeSecret.load(config.auth(), config.dataDir()), durableStore(), NodeIdentity.resolve(config),
+        BlobScope.of(config)),
         false))
       .compose(ready -> {
         nodeId = ready.nodeId();
@@ -159,8 +161,9 @@ public final class MmfileServer {
           ? AppKeyChanges.redis(new RedisChannel(vertx, redis, AppKeyChanges.channelName(config.redisKeyPrefix())))
           : AppKeyChanges.local();
         appKeys = new AppKeyRepository(pool, clock, appKeyChanges);
-        FileRecordRepository records = new FileRecordRepository(pool);
+        FileRecordRepository records = new FileRecordRepository(pool, config.embeddedDatabase(), ready.blobScope());
         BlobStore durable = ready.durable();
+        records.dropBytesWith(durable::delete);
         FileRecordCache recordCache = new FileRecordCache(records, config.storage().recordCacheSize(),
           java.time.Duration.ofMinutes(config.storage().recordCacheMinutes()));
         BlobStore cache = redis != null
@@ -208,6 +211,14 @@ public final class MmfileServer {
       .compose(deployment -> {
         storageDeployment = deployment;
         FileExpiry expiry = new FileExpiry(stores);
+        // Bytes a crash left listed as garbage (between a delete's transaction and the store's delete).
+        stores.records().sweepGarbage(Integer.MAX_VALUE)
+          .onSuccess(n -> {
+            if (n > 0) {
+              LOG.info("removed {} unreferenced blobs left by an earlier run", n);
+            }
+          })
+          .onFailure(t -> LOG.warn("could not sweep unreferenced blobs at start: {}", t.getMessage()));
         sweepTimer = vertx.setPeriodic(config.storage().sweepIntervalSeconds() * 1000L,
           id -> expiry.sweep().onSuccess(metrics::sweep));
         gate = new UploadGate(config.upload());
@@ -345,7 +356,7 @@ public final class MmfileServer {
   }
 
   /** What start-up prepares on a worker thread. */
-  private record DiskReady(SigningKeys keys, NodeSecret secret, BlobStore durable, String nodeId) {
+  private record DiskReady(SigningKeys keys, NodeSecret secret, BlobStore durable, String nodeId, String blobScope) {
   }
 
   /** The durable store {@code storage.durable} names; blocking (creates directories, rebuilds the volume index). */

@@ -29,12 +29,15 @@ public interface BlobStore {
    * lifetime (the S3 store) finds them faster with the record.
    */
   default Future<Optional<BlobContent>> read(FileRecord record, long offset, long length) {
-    return read(record.fileId(), offset, length);
+    return read(record.bytesKey(), offset, length);
   }
 
-  /** Removes the blob of {@code record}, like {@link #delete(String)}. */
+  /**
+   * Removes the blob of {@code record}, like {@link #delete(String)}. For a file that shares its blob
+   * this is not the way to delete it: {@link FileRecordRepository#release} says when the bytes may go.
+   */
   default Future<Void> delete(FileRecord record) {
-    return delete(record.fileId());
+    return delete(record.bytesKey());
   }
 
   /** Releases files and threads at shutdown, after the storage verticles have stopped. */
@@ -51,6 +54,16 @@ public interface BlobStore {
 
     /** Makes the blob visible, living {@code ttlMs} milliseconds (0: forever). */
     Future<Void> commit(long ttlMs);
+
+    /**
+     * After a successful commit: which committed blobs of this store the same bytes may be shared with,
+     * or null when they are never shared (docs/architecture.md, "Deduplication"). Two blobs of equal
+     * bytes and equal class are interchangeable for every file that names either: the store keeps a
+     * blob of a class at least as long as any file of that class lives.
+     */
+    default String dedupClass() {
+      return null;
+    }
 
     /** Drops everything written so far. Safe to call more than once and after a failed commit. */
     Future<Void> abort();

@@ -154,6 +154,12 @@ public final class DiskBlobStore implements BlobStore {
       }
     }
 
+    /** A file of its own whatever its lifetime, so any two uploads of the same bytes may share one. */
+    @Override
+    public String dedupClass() {
+      return "disk";
+    }
+
     @Override
     public Future<Void> abort() {
       try {

@@ -22,11 +22,18 @@ public final class FileExpiry {
     this.stores = stores;
   }
 
+  /**
+   * Deletes a file: its record and, when no other file names them, its bytes. Bytes of its own go first
+   * (a crash in between leaves a record without bytes, answered 404, and never bytes without a record);
+   * a file that names a shared blob drops its reference with its record and the blob's last reference
+   * takes the bytes ({@link FileRecordRepository#release}).
+   */
   public Future<Void> reclaim(FileRecord record) {
     stores.recordCache().forget(record.fileId());
-    return stores.of(record.store()).delete(record)
-      .compose(v -> stores.records().delete(record.fileId()))
-      .onFailure(t -> LOG.warn("could not reclaim {}: {}", record.fileId(), t.getMessage()));
+    Future<Void> reclaimed = record.sharesBlob()
+      ? stores.records().release(record).mapEmpty()
+      : stores.of(record.store()).delete(record).compose(v -> stores.records().delete(record.fileId()));
+    return reclaimed.onFailure(t -> LOG.warn("could not reclaim {}: {}", record.fileId(), t.getMessage()));
   }
 
   /** Reclaims up to one batch of expired files; a sweep still running is not started twice. */
@@ -37,6 +44,10 @@ public final class FileExpiry {
     sweeping = true;
     return stores.records().expired(System.currentTimeMillis(), BATCH)
       .compose(this::reclaimAll)
+      .compose(n -> stores.records().sweepGarbage(BATCH).map(n).recover(t -> {
+        LOG.warn("could not sweep unreferenced bytes: {}", t.getMessage());
+        return Future.succeededFuture(n);
+      }))
       .onComplete(ar -> sweeping = false);
   }
 

@@ -8,12 +8,20 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * File records in SQL. Inserts are batched: the records of uploads that finish while a statement is
@@ -21,17 +29,35 @@ import java.util.Optional;
  * {@link #MAX_IN_FLIGHT} statements at a time (docs/architecture.md, "File records"). Each caller's
  * future completes, on the caller's context, once the statement that carried its records returned:
  * committed, so an acknowledged upload's record survives a crash.
+ *
+ * <p>Deduplication (docs/architecture.md, "Deduplication") happens here too: a record whose bytes may be
+ * shared ({@link FileRecord#blobClass()} set) takes a reference to the {@code blobs} row of equal bytes
+ * and class in the same transaction that inserts it, or registers its own bytes as that row. A record
+ * that found a blob already there names it, and its own fresh bytes are garbage: listed in
+ * {@code blob_garbage} in the same transaction and removed from the store right after it. Deleting a
+ * file that names a blob ({@link #release}) drops its reference, and the bytes go only with the last.
  */
 public final class FileRecordRepository {
+  private static final Logger LOG = LoggerFactory.getLogger(FileRecordRepository.class);
+  /** Tries of a transaction that lost a race for a blob row (a deadlock, a duplicate key) before it fails. */
+  private static final int BLOB_TRIES = 5;
   /** Statements at the database at once; what arrives meanwhile waits for the next one. */
   static final int MAX_IN_FLIGHT = 2;
-  /** Rows in one statement: 14 placeholders each, well under MySQL's 65,535 per statement. */
+  /** Rows in one statement: 15 placeholders each, well under MySQL's 65,535 per statement. */
   static final int MAX_ROWS = 500;
   private static final String COLUMNS =
     "file_id, app_key, store, size, sha256, content_type, extension, width, height, created_ms, expires_ms, "
-      + "account_id, name, preview_id";
+      + "account_id, name, preview_id, blob_key";
+  private static final String PLACEHOLDERS = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final Pool pool;
+  /** The embedded H2 through vertx-jdbc-client: see {@link #inTransaction}. */
+  private final boolean jdbc;
+  private final String blobScope;
+  private volatile Function<String, Future<Void>> dropBytes = key -> Future.succeededFuture();
+  private final Object blobLock = new Object();
+  /** The last blob transaction on the embedded database: see {@link #oneAtATime}. */
+  private Future<Void> blobTail = Future.succeededFuture();
 
   private final Object lock = new Object();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -39,13 +65,30 @@ public final class FileRecordRepository {
   private long statements;
   private long batchedRows;
 
-  public FileRecordRepository(Pool pool) {
+  /**
+   * Records in {@code pool}; {@code blobScope} names the durable store this node writes to (its bytes may
+   * be shared only with blobs of the same scope, and only this scope's garbage is this node's to remove);
+   * {@code jdbc} says the pool is the embedded database's.
+   */
+  public FileRecordRepository(Pool pool, boolean jdbc, String blobScope) {
     this.pool = pool;
+    this.jdbc = jdbc;
+    this.blobScope = blobScope;
+  }
+
+  /** The durable store's scope: see the constructor. */
+  public String blobScope() {
+    return blobScope;
+  }
+
+  /** How garbage bytes of the durable store are removed (its {@link BlobStore#delete(String)}). */
+  public void dropBytesWith(Function<String, Future<Void>> delete) {
+    this.dropBytes = delete;
   }
 
   /** Records waiting for a statement, with who waits for them. */
-  private record Pending(List<FileRecord> records, Promise<Void> done, Context context) {
-    void complete(AsyncResult<Void> result) {
+  private record Pending(List<FileRecord> records, Promise<List<FileRecord>> done, Context context) {
+    void complete(AsyncResult<List<FileRecord>> result) {
       if (context == null) {
         done.handle(result);
       } else {
@@ -54,22 +97,24 @@ public final class FileRecordRepository {
     }
   }
 
-  private static final String INSERT = "INSERT INTO files (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String INSERT = "INSERT INTO files (" + COLUMNS + ") VALUES " + PLACEHOLDERS;
 
-  public Future<Void> insert(FileRecord r) {
-    return insertAll(List.of(r));
+  /** Inserts one record; answers it as stored (with the blob it names). */
+  public Future<FileRecord> insert(FileRecord r) {
+    return insertAll(List.of(r)).map(stored -> stored.get(0));
   }
 
   /**
    * Inserts the records of one request: all of them or none. They may share a statement with the
    * records of other requests; if that statement fails, each request's records are tried again on
-   * their own, so one request's bad record fails only that request.
+   * their own, so one request's bad record fails only that request. Answers the records as stored, in
+   * the same order: a record whose bytes were found in the store already names that blob.
    */
-  public Future<Void> insertAll(List<FileRecord> records) {
+  public Future<List<FileRecord>> insertAll(List<FileRecord> records) {
     if (records.isEmpty()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(List.of());
     }
-    Promise<Void> done = Promise.promise();
+    Promise<List<FileRecord>> done = Promise.promise();
     synchronized (lock) {
       queue.add(new Pending(records, done, Vertx.currentContext()));
     }
@@ -103,8 +148,15 @@ public final class FileRecordRepository {
     List<FileRecord> rows = new ArrayList<>();
     batch.forEach(p -> rows.addAll(p.records()));
     execute(rows).onComplete(ar -> {
-      if (ar.succeeded() || batch.size() == 1) {
-        batch.forEach(p -> p.complete(ar));
+      if (ar.succeeded()) {
+        int from = 0;
+        for (Pending p : batch) {
+          int to = from + p.records().size();
+          p.complete(Future.succeededFuture(ar.result().subList(from, to)));
+          from = to;
+        }
+      } else if (batch.size() == 1) {
+        batch.get(0).complete(ar);
       } else {
         // which request's records broke it is unknown: each request on its own
         batch.forEach(p -> execute(p.records()).onComplete(p::complete));
@@ -116,32 +168,270 @@ public final class FileRecordRepository {
     });
   }
 
-  private Future<Void> execute(List<FileRecord> records) {
+  /**
+   * One statement for records whose bytes are their own; records whose bytes may be shared go in one
+   * transaction with their blob references, tried again if it lost a race for a blob row.
+   */
+  private Future<List<FileRecord>> execute(List<FileRecord> records) {
+    if (records.stream().noneMatch(r -> r.blobClass() != null && !r.sharesBlob())) {
+      return insertRows(pool, records).map(records).recover(Failure::sql);
+    }
+    return withBlobs(records);
+  }
+
+  private Future<List<FileRecord>> withBlobs(List<FileRecord> records) {
+    return referenceAndInsert(records, 1)
+      .compose(stored -> dropGarbage(duplicateBytes(stored)).map(stored));
+  }
+
+  private Future<List<FileRecord>> referenceAndInsert(List<FileRecord> records, int attempt) {
+    long now = System.currentTimeMillis();
+    return inTransaction(conn -> referenceBlobs(conn, records, now)
+        .compose(stored -> insertRows(conn, stored)
+          .compose(v -> markGarbage(conn, duplicateBytes(stored), now))
+          .map(stored)))
+      .recover(t -> {
+        if (attempt < BLOB_TRIES) {
+          LOG.debug("blob references lost a race (try {}): {}", attempt, t.getMessage());
+          return referenceAndInsert(records, attempt + 1);
+        }
+        return Failure.sql(t);
+      });
+  }
+
+  /**
+   * Runs {@code work} in a transaction on a connection of its own. On MySQL/MariaDB that is
+   * {@link Pool#withTransaction}. On the embedded H2 it is plain SQL on the connection ({@code SET
+   * AUTOCOMMIT FALSE} … {@code COMMIT} or {@code ROLLBACK}, then autocommit back on): vertx-jdbc-client
+   * 5.0's own transactions leave the pooled connection with autocommit off, so that a later plain INSERT
+   * on it never commits (vert-x3/vertx-jdbc-client#356).
+   */
+  private <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
+    if (!jdbc) {
+      return pool.withTransaction(work);
+    }
+    return oneAtATime(() -> pool.withConnection(conn -> conn.query("SET AUTOCOMMIT FALSE").execute()
+      .compose(begun -> work.apply(conn))
+      .compose(result -> conn.query("COMMIT").execute().map(result),
+        failure -> conn.query("ROLLBACK").execute().transform(ignored -> Future.<T>failedFuture(failure)))
+      .transform(done -> conn.query("SET AUTOCOMMIT TRUE").execute()
+        .transform(ignored -> Future.<T>future(p -> p.handle(done))))));
+  }
+
+  /**
+   * Runs the blob transactions of the embedded database one after the other. Run concurrently on H2,
+   * the race tests (DedupContract) saw an upsert racing the delete of the same row neither insert nor
+   * update, and a blob's bytes listed as garbage twice, which means two transactions each took a row
+   * they should not have; InnoDB's row and gap locks make the same statements wait instead. One process
+   * owns an H2 database, so ordering its blob transactions here is enough.
+   */
+  private <T> Future<T> oneAtATime(java.util.function.Supplier<Future<T>> work) {
+    Promise<T> done = Promise.promise();
+    synchronized (blobLock) {
+      blobTail = blobTail.transform(ignored -> {
+        Future<T> run;
+        try {
+          run = work.get();
+        } catch (RuntimeException e) {
+          run = Future.failedFuture(e);
+        }
+        run.onComplete(done);
+        return run.<Void>mapEmpty().otherwiseEmpty();
+      });
+    }
+    return done.future();
+  }
+
+  /** The keys of fresh bytes that turned out to be a copy of a blob already there. */
+  private static List<String> duplicateBytes(List<FileRecord> stored) {
+    return stored.stream().filter(r -> r.sharesBlob() && !r.blobKey().equals(r.fileId())).map(FileRecord::fileId).toList();
+  }
+
+  /**
+   * For each record that may share its bytes: one more reference to the blob of equal bytes and class,
+   * or a new blob of its own bytes (refs 1). One upsert for all of them, in a fixed order so that two
+   * transactions lock the rows alike; answers the records naming their blobs.
+   */
+  private static Future<List<FileRecord>> referenceBlobs(SqlConnection conn, List<FileRecord> records, long now) {
+    List<FileRecord> sharing = records.stream().filter(r -> r.blobClass() != null && !r.sharesBlob())
+      .sorted(Comparator.comparing(FileRecord::sha256).thenComparingLong(FileRecord::size)
+        .thenComparing(FileRecord::blobClass))
+      .toList();
+    StringBuilder upsert = new StringBuilder("INSERT INTO blobs (blob_key, blob_class, sha256, size, refs, created_ms) VALUES ");
+    List<Object> values = new ArrayList<>();
+    StringBuilder hashes = new StringBuilder();
+    List<Object> hashValues = new ArrayList<>();
+    for (int i = 0; i < sharing.size(); i++) {
+      FileRecord r = sharing.get(i);
+      upsert.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, 1, ?)");
+      values.addAll(List.of(r.fileId(), r.blobClass(), r.sha256(), r.size(), now));
+      hashes.append(i == 0 ? "?" : ", ?");
+      hashValues.add(r.sha256());
+    }
+    // refs > 0 on every row there is: the delete that brings a row to 0 removes it in its transaction.
+    upsert.append(" ON DUPLICATE KEY UPDATE refs = refs + 1");
+    // FOR UPDATE: the rows as they are once every transaction that holds them ended. A plain read could
+    // still show a row whose last reference another transaction is deleting (H2 lets an upsert insert
+    // beside such a row), and name a blob that is about to go.
+    return conn.preparedQuery(upsert.toString()).execute(Tuple.from(values))
+      .compose(v -> conn.preparedQuery("SELECT blob_key, blob_class, sha256, size FROM blobs WHERE sha256 IN (" + hashes
+          + ") FOR UPDATE").execute(Tuple.from(hashValues)))
+      .map(rows -> {
+        Map<String, List<String>> keys = new HashMap<>();
+        rows.forEach(row -> keys.computeIfAbsent(contentKey(row.getString(2), row.getLong(3), row.getString(1)),
+          k -> new ArrayList<>()).add(row.getString(0)));
+        List<FileRecord> stored = new ArrayList<>(records.size());
+        for (FileRecord r : records) {
+          if (r.blobClass() == null || r.sharesBlob()) {
+            stored.add(r);
+            continue;
+          }
+          List<String> found = keys.getOrDefault(contentKey(r.sha256(), r.size(), r.blobClass()), List.of());
+          // our own row, when the upsert inserted it; else the one row it added a reference to
+          String key = found.contains(r.fileId()) ? r.fileId() : found.size() == 1 ? found.get(0) : null;
+          if (key == null) {
+            throw new IllegalStateException("the blob of " + r.fileId() + " is not known after its upsert (" + found.size()
+              + " rows)");
+          }
+          stored.add(r.withBlob(key, r.blobClass()));
+        }
+        return stored;
+      });
+  }
+
+  private static String contentKey(String sha256, long size, String blobClass) {
+    return sha256 + "/" + size + "/" + blobClass;
+  }
+
+  private static Future<Void> insertRows(SqlClient client, List<FileRecord> records) {
     if (records.size() == 1) {
-      return pool.preparedQuery(INSERT)
-        .execute(row(records.get(0)))
-        .<Void>mapEmpty()
-        .recover(Failure::sql);
+      return client.preparedQuery(INSERT).execute(row(records.get(0))).mapEmpty();
     }
     StringBuilder sql = new StringBuilder("INSERT INTO files (" + COLUMNS + ") VALUES ");
     List<Object> values = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
-      sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      sql.append(i == 0 ? "" : ", ").append(PLACEHOLDERS);
       Tuple row = row(records.get(i));
       for (int j = 0; j < row.size(); j++) {
         values.add(row.getValue(j));
       }
     }
-    return pool.preparedQuery(sql.toString())
-      .execute(Tuple.from(values))
-      .<Void>mapEmpty()
+    return client.preparedQuery(sql.toString()).execute(Tuple.from(values)).mapEmpty();
+  }
+
+  private Future<Void> markGarbage(SqlConnection conn, List<String> keys, long now) {
+    if (keys.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    StringBuilder sql = new StringBuilder("INSERT INTO blob_garbage (blob_key, scope, created_ms) VALUES ");
+    List<Object> values = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append("(?, ?, ?)");
+      values.addAll(List.of(keys.get(i), blobScope, now));
+    }
+    return conn.preparedQuery(sql.toString()).execute(Tuple.from(values)).mapEmpty();
+  }
+
+  /**
+   * Removes garbage bytes from the store, then their {@code blob_garbage} rows. A failure leaves the row
+   * for the next {@link #sweepGarbage}; the caller is not failed for it (the bytes are nobody's).
+   */
+  private Future<Void> dropGarbage(List<String> keys) {
+    List<Future<Void>> dropped = new ArrayList<>();
+    for (String key : keys) {
+      dropped.add(dropBytes.apply(key)
+        .compose(v -> pool.preparedQuery("DELETE FROM blob_garbage WHERE blob_key = ?").execute(Tuple.of(key)))
+        .<Void>mapEmpty()
+        .recover(t -> {
+          LOG.warn("could not remove the unreferenced bytes {} yet (the garbage sweep tries again): {}", key, t.getMessage());
+          return Future.succeededFuture();
+        }));
+    }
+    return Future.join(dropped).mapEmpty();
+  }
+
+  /**
+   * Removes up to {@code limit} bytes listed as garbage of this node's store that a crash (or a store
+   * that did not answer) left behind; answers how many. Run at start and with the expiry sweep.
+   */
+  public Future<Integer> sweepGarbage(int limit) {
+    return pool.preparedQuery("SELECT blob_key FROM blob_garbage WHERE scope = ? LIMIT ?")
+      .execute(Tuple.of(blobScope, limit))
+      .recover(Failure::sql)
+      .compose(rows -> {
+        List<String> keys = new ArrayList<>();
+        rows.forEach(row -> keys.add(row.getString(0)));
+        return dropGarbage(keys).map(keys.size());
+      });
+  }
+
+  /**
+   * Deletes the record of a file that names a blob and drops its reference, in one transaction; the
+   * last reference takes the blob's row and lists its bytes as garbage, which are then removed from the
+   * store. Answers whether this call deleted the record (false: it was already gone).
+   *
+   * <p>Against an upload of the same bytes committing meanwhile, the blob row is the arbiter: the
+   * upload's upsert either incremented it first (so this delete leaves the bytes) or finds it gone once
+   * this transaction committed and registers its own bytes, which it has already written.
+   */
+  public Future<Boolean> release(FileRecord record) {
+    String key = record.bytesKey();
+    long now = System.currentTimeMillis();
+    return inTransaction(conn -> conn.preparedQuery("DELETE FROM files WHERE file_id = ?").execute(Tuple.of(record.fileId()))
+        .compose(deleted -> {
+          if (deleted.rowCount() == 0) {
+            return Future.succeededFuture(new boolean[] {false, false});
+          }
+          return conn.preparedQuery("UPDATE blobs SET refs = refs - 1 WHERE blob_key = ?").execute(Tuple.of(key))
+            .compose(updated -> updated.rowCount() == 0
+              // no row (it should have one): the bytes go only if no record names them
+              ? conn.preparedQuery("SELECT COUNT(*) FROM files WHERE blob_key = ? OR file_id = ?").execute(Tuple.of(key, key))
+                .map(rows -> rows.iterator().next().getLong(0) == 0)
+              : conn.preparedQuery("DELETE FROM blobs WHERE blob_key = ? AND refs <= 0").execute(Tuple.of(key))
+                .map(gone -> gone.rowCount() > 0))
+            .compose(last -> last
+              ? markGarbage(conn, List.of(key), now).map(new boolean[] {true, true})
+              : Future.succeededFuture(new boolean[] {true, false}));
+        }))
+      .recover(Failure::sql)
+      .compose(done -> (done[1] ? dropGarbage(List.of(key)) : Future.<Void>succeededFuture()).map(done[0]));
+  }
+
+  /** The references a blob has now (0 when it has no row); for tests and operations. */
+  public Future<Integer> references(String blobKey) {
+    return pool.preparedQuery("SELECT refs FROM blobs WHERE blob_key = ?").execute(Tuple.of(blobKey))
+      .map(rows -> rows.size() == 0 ? 0 : rows.iterator().next().getInteger(0))
+      .recover(Failure::sql);
+  }
+
+  /** Blob rows and the garbage not yet removed: {@code [blobs, sum of refs, garbage]}; for tests and operations. */
+  public Future<long[]> blobTotals() {
+    return pool.query("SELECT (SELECT COUNT(*) FROM blobs), (SELECT COALESCE(SUM(refs), 0) FROM blobs),"
+        + " (SELECT COUNT(*) FROM blob_garbage)").execute()
+      .map(rows -> {
+        Row row = rows.iterator().next();
+        return new long[] {row.getLong(0), row.getLong(1), row.getLong(2)};
+      })
+      .recover(Failure::sql);
+  }
+
+  /**
+   * A record of the caller's ({@code appKey}, or {@code accountId} when not null) with these bytes, in the
+   * durable store, that names a blob others may reference: what {@code /api/v1/files/by-hash} answers from.
+   */
+  public Future<Optional<FileRecord>> ownedWithHash(String sha256, String appKey, String accountId) {
+    String owner = accountId != null ? "account_id = ?" : "app_key = ?";
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM files WHERE sha256 = ? AND " + owner
+        + " AND store = ? AND blob_key IS NOT NULL ORDER BY created_ms DESC LIMIT 1")
+      .execute(Tuple.of(sha256, accountId != null ? accountId : appKey, StoreKind.DURABLE.column()))
+      .map(rows -> rows.size() == 0 ? Optional.<FileRecord>empty() : Optional.of(toRecord(rows.iterator().next())))
       .recover(Failure::sql);
   }
 
   private static Tuple row(FileRecord r) {
     return Tuple.from(new Object[] {r.fileId(), r.appKey(), r.store().column(), r.size(), r.sha256(),
       r.contentType(), r.extension(), r.width(), r.height(), r.createdMs(), r.expiresMs(), r.accountId(),
-      r.name(), r.previewId()});
+      r.name(), r.previewId(), r.blobKey()});
   }
 
   public Future<Optional<FileRecord>> find(String fileId) {
@@ -215,6 +505,7 @@ public final class FileRecordRepository {
   private static FileRecord toRecord(Row row) {
     return new FileRecord(row.getString(0), row.getString(1), StoreKind.fromColumn(row.getString(2)),
       row.getLong(3), row.getString(4), row.getString(5), row.getString(6), row.getInteger(7),
-      row.getInteger(8), row.getLong(9), row.getLong(10), row.getString(11), row.getString(12), row.getString(13));
+      row.getInteger(8), row.getLong(9), row.getLong(10), row.getString(11), row.getString(12), row.getString(13),
+      row.getString(14), null);
   }
 }

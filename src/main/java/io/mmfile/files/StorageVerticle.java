@@ -199,18 +199,35 @@ public final class StorageVerticle extends VerticleBase {
         info.height(), now, ttlMs == 0 ? null : now + ttlMs, request.getString("accountId"),
         request.getString("name"), null);
       boolean insertRecord = request.getBoolean("insertRecord", true);
+      FileRecord[] stored = {record};
       tail = tail
         .compose(v -> target == kind ? Future.succeededFuture(writer) : restage(target))
-        .compose(w -> w.commit(ttlMs))
-        .compose(v -> !insertRecord ? Future.<Void>succeededFuture() : stores.records().insert(record)
+        .compose(w -> w.commit(ttlMs).map(v -> {
+          stored[0] = withDedupClass(record, w);
+          return null;
+        }))
+        .compose(v -> !insertRecord ? Future.<Void>succeededFuture() : stores.records().insert(stored[0])
+          .map(inserted -> {
+            stored[0] = inserted;
+            return (Void) null;
+          })
           .recover(t -> stores.of(target).delete(record).transform(ignored -> Future.<Void>failedFuture(t))));
       tail.onSuccess(v -> {
         close();
         if (insertRecord) {
-          stores.recordCache().remember(record);
+          stores.recordCache().remember(stored[0]);
         }
-        message.reply(record.toJson());
+        message.reply(stored[0].toJson());
       }).onFailure(t -> failCommit(message, t));
+    }
+
+    /**
+     * The record with the class its committed bytes may be deduplicated in, scoped to this node's durable
+     * store (docs/architecture.md, "Deduplication"); the cache stores never share bytes.
+     */
+    FileRecord withDedupClass(FileRecord record, BlobStore.BlobWriter committed) {
+      String dedupClass = record.store() == StoreKind.DURABLE ? committed.dedupClass() : null;
+      return dedupClass == null ? record : record.withBlob(null, dedupClass + "@" + stores.records().blobScope());
     }
 
     /** The client named the store after the file part: move the staged bytes to the store it chose. */

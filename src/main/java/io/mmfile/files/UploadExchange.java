@@ -559,10 +559,10 @@ public final class UploadExchange {
           return dropBytes(records).transform(v -> Future.failedFuture(all.cause()));
         }
         return stores.records().insertAll(records)
-          .map(v -> {
-            RequestTrace.of(ctx).ifPresent(t -> t.fileId(String.join(",", records.stream().map(FileRecord::fileId).toList())));
-            records.forEach(stores.recordCache()::remember);
-            return records;
+          .map(stored -> {
+            RequestTrace.of(ctx).ifPresent(t -> t.fileId(String.join(",", stored.stream().map(FileRecord::fileId).toList())));
+            stored.forEach(stores.recordCache()::remember);
+            return stored;
           })
           .recover(t -> dropBytes(records).transform(v -> Future.failedFuture(t)));
       });

@@ -503,7 +503,8 @@ abstract class UploadExchangeContract {
     List<io.vertx.core.Future<Void>> insertAtOnce(List<List<FileRecord>> requests) {
       FileRecordRepository repository = server.server().stores().records();
       io.vertx.core.Promise<List<io.vertx.core.Future<Void>>> asked = io.vertx.core.Promise.promise();
-      server.vertx().runOnContext(v -> asked.complete(requests.stream().map(repository::insertAll).toList()));
+      server.vertx().runOnContext(v -> asked.complete(requests.stream()
+        .map(request -> repository.insertAll(request).<Void>mapEmpty()).toList()));
       List<io.vertx.core.Future<Void>> inserts = TestServer.await(asked.future());
       TestServer.await(io.vertx.core.Future.join(inserts).otherwiseEmpty());
       return inserts;

@@ -163,7 +163,7 @@ public final class S3BlobStore implements BlobStore {
 
   @Override
   public Future<Optional<BlobContent>> read(FileRecord record, long offset, long length) {
-    return fetch(key(record.fileId(), record.expiresMs() != null), offset, length);
+    return fetch(key(record.bytesKey(), record.expiresMs() != null), offset, length);
   }
 
   private Future<Optional<BlobContent>> fetch(String key, long offset, long length) {
@@ -183,7 +183,7 @@ public final class S3BlobStore implements BlobStore {
 
   @Override
   public Future<Void> delete(FileRecord record) {
-    return client.delete(key(record.fileId(), record.expiresMs() != null));
+    return client.delete(key(record.bytesKey(), record.expiresMs() != null));
   }
 
   @Override
@@ -199,6 +199,7 @@ public final class S3BlobStore implements BlobStore {
     private final String fileId;
     private final StagedBytes staged;
     private boolean done;
+    private boolean permanent;
 
     S3Writer(String fileId) {
       this.fileId = fileId;
@@ -234,6 +235,7 @@ public final class S3BlobStore implements BlobStore {
         return Future.failedFuture(Failure.of(Failure.Kind.STORE_FAILED, "upload " + fileId + " is finished"));
       }
       done = true;
+      permanent = ttlMs == 0;
       String key = key(fileId, ttlMs != 0);
       Map<String, String> headers = ttlMs != 0
         ? Map.of("x-amz-meta-mmfile-expires-ms", Long.toString(System.currentTimeMillis() + ttlMs))
@@ -281,6 +283,15 @@ public final class S3BlobStore implements BlobStore {
           etags.add(etag);
           return parts(key, uploadId, number + 1, offset + length, etags);
         });
+    }
+
+    /**
+     * Only files that live forever share objects: an {@code expiring/} object is deleted by the bucket's
+     * lifecycle rule by its age, whatever the lifetime of a later file that would name it.
+     */
+    @Override
+    public String dedupClass() {
+      return permanent ? "s3" : null;
     }
 
     @Override

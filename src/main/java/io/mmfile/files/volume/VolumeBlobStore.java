@@ -381,6 +381,7 @@ public final class VolumeBlobStore implements BlobStore {
     private final StagedBytes staged;
     private CRC32C crc = new CRC32C();
     private boolean done;
+    private String dedupClass;
 
     VolumeWriter(FileKey key) {
       this.key = key;
@@ -447,6 +448,9 @@ public final class VolumeBlobStore implements BlobStore {
       }
       release();
       Location stored = at;
+      // A volume of an expiry bucket is dropped whole when the bucket passes: its bytes are shared only
+      // with files of the same bucket, which all expire by then.
+      dedupClass = stored.volume().expiresAtMs == PERMANENT ? "volume" : "volume:" + stored.volume().expiresAtMs;
       return durable(stored.volume(), context).andThen(ar -> {
         if (ar.succeeded()) {
           Location previous = index.put(key, stored);
@@ -465,6 +469,11 @@ public final class VolumeBlobStore implements BlobStore {
           }
         }
       });
+    }
+
+    @Override
+    public String dedupClass() {
+      return dedupClass;
     }
 
     @Override

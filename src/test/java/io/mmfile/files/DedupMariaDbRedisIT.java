@@ -1,0 +1,11 @@
+package io.mmfile.files;
+
+import io.mmfile.support.Backend;
+
+/** Deduplication on MariaDB with the disk store. */
+class DedupMariaDbRedisIT extends DedupContract {
+  @Override
+  Backend backend() {
+    return Backend.MARIADB_REDIS;
+  }
+}
