@@ -40,6 +40,14 @@ public interface BlobStore {
     return delete(record.bytesKey());
   }
 
+  /**
+   * The {@link BlobWriter#dedupClass()} of a committed blob that lives forever, or null for a store that
+   * never shares bytes: a new file that lives forever may name any blob of this class.
+   */
+  default String permanentDedupClass() {
+    return null;
+  }
+
   /** Releases files and threads at shutdown, after the storage verticles have stopped. */
   default void close() {
   }

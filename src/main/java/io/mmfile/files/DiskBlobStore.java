@@ -64,6 +64,12 @@ public final class DiskBlobStore implements BlobStore {
     return root.resolve(fanOut(fileId)).resolve(fileId);
   }
 
+  /** Any two uploads of the same bytes may share a file, whatever their lifetimes. */
+  @Override
+  public String permanentDedupClass() {
+    return "disk";
+  }
+
   @Override
   public BlobWriter create(String fileId) {
     return new DiskWriter(fileId);
@@ -154,10 +160,9 @@ public final class DiskBlobStore implements BlobStore {
       }
     }
 
-    /** A file of its own whatever its lifetime, so any two uploads of the same bytes may share one. */
     @Override
     public String dedupClass() {
-      return "disk";
+      return permanentDedupClass();
     }
 
     @Override

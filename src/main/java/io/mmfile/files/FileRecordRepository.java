@@ -416,15 +416,35 @@ public final class FileRecordRepository {
   }
 
   /**
-   * A record of the caller's ({@code appKey}, or {@code accountId} when not null) with these bytes, in the
-   * durable store, that names a blob others may reference: what {@code /api/v1/files/by-hash} answers from.
+   * The newest durable file of the caller's ({@code accountId} when not null, else {@code appKey}) with
+   * these bytes whose blob has class {@code blobClass}: a file whose bytes a new file of that class may
+   * name ({@link #reference}). Only the caller's own files are looked at, so nobody learns whether
+   * somebody else stored given bytes.
    */
-  public Future<Optional<FileRecord>> ownedWithHash(String sha256, String appKey, String accountId) {
-    String owner = accountId != null ? "account_id = ?" : "app_key = ?";
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM files WHERE sha256 = ? AND " + owner
-        + " AND store = ? AND blob_key IS NOT NULL ORDER BY created_ms DESC LIMIT 1")
-      .execute(Tuple.of(sha256, accountId != null ? accountId : appKey, StoreKind.DURABLE.column()))
+  public Future<Optional<FileRecord>> ownedWithHash(String sha256, String appKey, String accountId, String blobClass) {
+    String owner = accountId != null ? "f.account_id = ?" : "f.app_key = ?";
+    String columns = "f." + COLUMNS.replace(", ", ", f.");
+    return pool.preparedQuery("SELECT " + columns + " FROM files f JOIN blobs b ON b.blob_key = f.blob_key"
+        + " WHERE f.sha256 = ? AND " + owner + " AND f.store = ? AND b.blob_class = ? ORDER BY f.created_ms DESC LIMIT 1")
+      .execute(Tuple.of(sha256, accountId != null ? accountId : appKey, StoreKind.DURABLE.column(), blobClass))
       .map(rows -> rows.size() == 0 ? Optional.<FileRecord>empty() : Optional.of(toRecord(rows.iterator().next())))
+      .recover(Failure::sql);
+  }
+
+  /**
+   * Inserts {@code record}, which names the blob {@code record.blobKey()} of another file, taking a
+   * reference to it in the same transaction. Answers false (and inserts nothing) when the blob is gone:
+   * its last file was deleted meanwhile, and the caller uploads the bytes instead.
+   */
+  public Future<Boolean> reference(FileRecord record) {
+    if (!record.sharesBlob()) {
+      return Future.failedFuture(new IllegalArgumentException("a record that names a blob is required"));
+    }
+    return inTransaction(conn -> conn.preparedQuery("UPDATE blobs SET refs = refs + 1 WHERE blob_key = ?")
+        .execute(Tuple.of(record.blobKey()))
+        .compose(updated -> updated.rowCount() == 0
+          ? Future.succeededFuture(false)
+          : insertRows(conn, List.of(record)).map(true)))
       .recover(Failure::sql);
   }
 

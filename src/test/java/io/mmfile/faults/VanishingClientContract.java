@@ -40,6 +40,8 @@ abstract class VanishingClientContract {
   TestServer server;
   DaokeClient client;
   AppKey app;
+  /** Seeds of the follow-up uploads: each one new bytes, so that each adds a file (identical bytes share one). */
+  private long nextSeed = 1;
 
   @BeforeAll
   void startServer() {
@@ -101,7 +103,7 @@ abstract class VanishingClientContract {
     assertThat(server.durableFiles()).hasSize(durableFiles);
     assertThat(cacheBlobs()).isEqualTo(cacheBlobs);
     // And the node is none the worse for it.
-    assertThat(code(client.save(app, Images.png(10, 10, 1), Map.of("isStorage", Boolean.toString(durable)))))
+    assertThat(code(client.save(app, Images.png(10, 10, nextSeed++), Map.of("isStorage", Boolean.toString(durable)))))
       .isEqualTo("0");
     records++;
     if (durable) {

@@ -151,6 +151,11 @@ public final class S3BlobStore implements BlobStore {
   }
 
   @Override
+  public String permanentDedupClass() {
+    return "s3";
+  }
+
+  @Override
   public BlobWriter create(String fileId) {
     return new S3Writer(fileId);
   }
@@ -291,7 +296,7 @@ public final class S3BlobStore implements BlobStore {
      */
     @Override
     public String dedupClass() {
-      return permanent ? "s3" : null;
+      return permanent ? permanentDedupClass() : null;
     }
 
     @Override

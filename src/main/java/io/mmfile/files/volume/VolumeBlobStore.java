@@ -261,6 +261,11 @@ public final class VolumeBlobStore implements BlobStore {
   // ---------------------------------------------------------------- writes
 
   @Override
+  public String permanentDedupClass() {
+    return "volume";
+  }
+
+  @Override
   public BlobWriter create(String fileId) {
     return new VolumeWriter(FileKey.of(fileId));
   }
@@ -450,7 +455,8 @@ public final class VolumeBlobStore implements BlobStore {
       Location stored = at;
       // A volume of an expiry bucket is dropped whole when the bucket passes: its bytes are shared only
       // with files of the same bucket, which all expire by then.
-      dedupClass = stored.volume().expiresAtMs == PERMANENT ? "volume" : "volume:" + stored.volume().expiresAtMs;
+      dedupClass = stored.volume().expiresAtMs == PERMANENT ? permanentDedupClass()
+        : permanentDedupClass() + ":" + stored.volume().expiresAtMs;
       return durable(stored.volume(), context).andThen(ar -> {
         if (ar.succeeded()) {
           Location previous = index.put(key, stored);
