@@ -12,6 +12,7 @@ import io.mmfile.api.v1.ApiAuth;
 import io.mmfile.api.v1.ApiDocument;
 import io.mmfile.api.v1.ApiReference;
 import io.mmfile.api.v1.ApiRoutes;
+import io.mmfile.api.v1.FilesByHashResource;
 import io.mmfile.api.v1.FilesResource;
 import io.mmfile.api.weidu.WeiduRoutes;
 import io.mmfile.auth.AppKeyAdmin;
@@ -271,8 +272,8 @@ public final class MmfileServer {
   private ApiRoutes apiRoutes(AppKeyCache appKeyCache, FileExpiry expiry, FileUrls urls) {
     ApiAuth auth = new ApiAuth(accounts.tokens(), appKeyCache, kv, clock, config.api().signatureWindowSeconds());
     ApiAdmission admission = new ApiAdmission(vertx, apiDocument, auth, config.api().maxJsonBytes());
-    return new ApiRoutes(apiDocument, apiReference, admission, List.of(
-      new FilesResource(stores, expiry, urls)));
+    FilesResource files = new FilesResource(stores, expiry, urls);
+    return new ApiRoutes(apiDocument, apiReference, admission, List.of(files, new FilesByHashResource(stores, files)));
   }
 
   /** What the console's first panel shows: live counters, store usage and each engine's health. */

@@ -421,12 +421,15 @@ public final class FileRecordRepository {
    * name ({@link #reference}). Only the caller's own files are looked at, so nobody learns whether
    * somebody else stored given bytes.
    */
-  public Future<Optional<FileRecord>> ownedWithHash(String sha256, String appKey, String accountId, String blobClass) {
-    String owner = accountId != null ? "f.account_id = ?" : "f.app_key = ?";
+  public Future<Optional<FileRecord>> ownedWithHash(String sha256, String appKey, String accountId, String blobClass,
+                                                    long nowMs) {
+    // an app key owns the files it uploaded that belong to no account (api/v1 FilesResource.owns)
+    String owner = accountId != null ? "f.account_id = ?" : "f.app_key = ? AND f.account_id IS NULL";
     String columns = "f." + COLUMNS.replace(", ", ", f.");
     return pool.preparedQuery("SELECT " + columns + " FROM files f JOIN blobs b ON b.blob_key = f.blob_key"
-        + " WHERE f.sha256 = ? AND " + owner + " AND f.store = ? AND b.blob_class = ? ORDER BY f.created_ms DESC LIMIT 1")
-      .execute(Tuple.of(sha256, accountId != null ? accountId : appKey, StoreKind.DURABLE.column(), blobClass))
+        + " WHERE f.sha256 = ? AND " + owner + " AND f.store = ? AND b.blob_class = ?"
+        + " AND (f.expires_ms IS NULL OR f.expires_ms > ?) ORDER BY f.created_ms DESC LIMIT 1")
+      .execute(Tuple.of(sha256, accountId != null ? accountId : appKey, StoreKind.DURABLE.column(), blobClass, nowMs))
       .map(rows -> rows.size() == 0 ? Optional.<FileRecord>empty() : Optional.of(toRecord(rows.iterator().next())))
       .recover(Failure::sql);
   }
