@@ -51,6 +51,7 @@ import io.mmfile.files.s3.S3BlobStore;
 import io.mmfile.files.volume.VolumeBlobStore;
 import io.mmfile.platform.AccessLog;
 import io.mmfile.platform.ClientAddress;
+import io.mmfile.platform.ConfigException;
 import io.mmfile.platform.DataVolume;
 import io.mmfile.platform.Database;
 import io.mmfile.platform.Dialect;
@@ -79,7 +80,10 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.BindException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -366,11 +370,32 @@ public final class MmfileServer {
       return S3BlobStore.open(vertx, config.storage().s3().orElseThrow(), config.dataDir().resolve("s3-staging"), volume);
     }
     if (config.storage().durable() == MmfileConfig.Durable.VOLUME) {
+      refuseToHideDiskStoreFiles();
       return VolumeBlobStore.open(vertx, config.dataDir().resolve("volumes"), config.storage().volumes(),
           config.storage().fsync(), config.storage().fsyncWindowMs(), volume)
         .maintainEvery(config.storage().sweepIntervalSeconds() * 1000L);
     }
     return new DiskBlobStore(vertx, config.dataDir().resolve("files"), volume);
+  }
+
+  /**
+   * The disk store was the default durable store before the volume store: a node upgraded without naming
+   * {@code storage.durable} would come up on an empty volume store and answer 404 for every file it
+   * holds. Refuse to start instead, naming the key.
+   */
+  private void refuseToHideDiskStoreFiles() {
+    Path files = config.dataDir().resolve("files");
+    if (!Files.isDirectory(files)) {
+      return;
+    }
+    try (var found = Files.walk(files, 2)) {
+      if (found.anyMatch(p -> Files.isRegularFile(p) && !p.getFileName().toString().endsWith(".part"))) {
+        throw new ConfigException("storage.durable", "is volume, but " + files + " holds files of the disk store"
+          + " (the default before the volume store): set storage.durable: disk to keep serving them");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + files + ": " + e.getMessage(), e);
+    }
   }
 
   private KeyValueStore memoryKeyValueStore() {

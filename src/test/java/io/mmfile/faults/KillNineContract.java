@@ -38,9 +38,9 @@ abstract class KillNineContract {
   /** Share of uploads sent to the durable store (the embedded cache store lives in the process). */
   abstract double durableShare();
 
-  /** Configuration that picks the durable store under test; the default store unless a subclass says. */
+  /** Configuration that picks the durable store under test: the disk store, which {@link #durableContents} reads, unless a subclass says. */
   Map<String, Object> storeOverrides() {
-    return Map.of();
+    return Map.of("storage.durable", "disk");
   }
 
   /**

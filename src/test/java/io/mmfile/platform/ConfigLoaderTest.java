@@ -43,6 +43,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theDefaultDurableStoreIsTheVolumeStoreWithGroupFsync() {
+    MmfileConfig config = load(Map.of());
+    assertThat(config.storage().durable()).isEqualTo(MmfileConfig.Durable.VOLUME);
+    assertThat(config.storage().fsync()).isEqualTo(MmfileConfig.Fsync.GROUP);
+    assertThat(config.storage().volumes().memoryStageBytes()).isEqualTo(2L << 20);
+  }
+
+  @Test
   void everyKeyCanBeOverriddenFromTheEnvironment() {
     MmfileConfig config = load(Map.of(
       "MMFILE_HTTP_PORT", "9090",

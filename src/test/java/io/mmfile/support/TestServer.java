@@ -90,6 +90,9 @@ public final class TestServer implements AutoCloseable {
       .put("http.host", "127.0.0.1")
       .put("http.instances", 2)
       .put("data.dir", dataDir.toString())
+      // The contracts name their durable store: the disk store unless a class says otherwise (the
+      // default volume store has its own classes, e.g. DaokeFileApiVolumeIT, VolumeKillNineIT).
+      .put("storage.durable", "disk")
       .put("shutdown.grace-seconds", 1)
       // Test nodes log SMS codes even on MariaDB, and leave the per-address and per-app allowances
       // (one test class registers far more accounts from 127.0.0.1 than a person would) to the tests
