@@ -38,6 +38,8 @@ public final class UploadLoad implements AutoCloseable {
   private final double durableShare;
   private final AtomicBoolean running = new AtomicBoolean();
   private long timeoutMs = 30_000;
+  /** When set, every upload sends one of these (chosen at random) instead of new bytes. */
+  private java.util.List<Buffer> pool;
   private final AtomicInteger loops = new AtomicInteger();
   private final Promise<Void> stopped = Promise.promise();
   public final ConcurrentLinkedQueue<Acked> acked = new ConcurrentLinkedQueue<>();
@@ -52,6 +54,12 @@ public final class UploadLoad implements AutoCloseable {
     this.minBytes = minBytes;
     this.maxBytes = maxBytes;
     this.durableShare = durableShare;
+  }
+
+  /** Sends only these images, so that uploads of identical bytes run at once (deduplication). */
+  public UploadLoad fromPool(java.util.List<Buffer> images) {
+    this.pool = java.util.List.copyOf(images);
+    return this;
   }
 
   /** An answer that takes longer than this counts as a hang (a transport error). */
@@ -103,7 +111,7 @@ public final class UploadLoad implements AutoCloseable {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     int size = random.nextInt(minBytes, maxBytes + 1);
     boolean durable = random.nextDouble() < durableShare;
-    Buffer image = Images.pngOfSize(size, random.nextLong());
+    Buffer image = pool != null ? pool.get(random.nextInt(pool.size())) : Images.pngOfSize(size, random.nextLong());
     String sha = sha256(image);
     sentHashes.add(sha);
     Multipart form = new Multipart();
