@@ -1,5 +1,8 @@
 package io.mmfile.auth;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.mmfile.support.Backend;
 import io.mmfile.support.Cli;
 import io.mmfile.support.DaokeClient;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -153,6 +157,36 @@ abstract class AppKeyLifeCycleContract {
       assertThat(result.exitCode()).as(command).isEqualTo(1);
       assertThat(result.err()).as(command).isEqualTo("mmfile: no app key 1000000001");
     }
+  }
+
+  @Test
+  void everyChangeFromTheCommandLineIsAuditedLikeTheConsoles() {
+    String key;
+    ListAppender<ILoggingEvent> audit = new ListAppender<>();
+    Logger auditLogger = (Logger) LoggerFactory.getLogger("mmfile.audit");
+    audit.start();
+    auditLogger.addAppender(audit);
+    try {
+      AppKey app = create("audited");
+      key = app.appKey();
+      for (String action : new String[] {"disable", "enable", "rotate", "delete"}) {
+        Cli.ok(config, "appkey", action, app.appKey());
+      }
+      Cli.run(config, "appkey", "disable", "1000000001");
+    } finally {
+      auditLogger.detachAppender(audit);
+    }
+    java.util.List<String> lines;
+    synchronized (audit.list) {
+      lines = audit.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+    String from = " (from user " + System.getProperty("user.name") + ")";
+    assertThat(lines).filteredOn(l -> l.startsWith("command line ")).containsExactly(
+      "command line create app key: " + key + " (audited)" + from,
+      "command line disable app key: " + key + from,
+      "command line enable app key: " + key + from,
+      "command line rotate app key secret: " + key + from,
+      "command line delete app key: " + key + from);
   }
 
   private AppKey create(String name) {
