@@ -7,7 +7,9 @@ import io.mmfile.api.daoke.GainImageHandler;
 import io.mmfile.api.daoke.SaveImageHandler;
 import io.mmfile.api.daoke.UserBindMobileHandler;
 import io.mmfile.api.srv.SrvRoutes;
+import io.mmfile.api.v1.AccountsResource;
 import io.mmfile.api.v1.ApiAdmission;
+import io.mmfile.api.v1.AppKeysResource;
 import io.mmfile.api.v1.ApiAuth;
 import io.mmfile.api.v1.ApiDocument;
 import io.mmfile.api.v1.ApiReference;
@@ -246,7 +248,7 @@ public final class MmfileServer {
           new SrvRoutes(accounts, new AuthorizationCodes(appKeyCache, kv, secret), uploads, urls, config.auth(),
             clientAddress),
           new WeiduRoutes(accounts, uploads, variants, stores, urls),
-          apiRoutes(appKeyCache, expiry, urls)));
+          apiRoutes(appKeyCache, appKeyAdmin, expiry, urls, clientAddress)));
         if (config.console().enabled()) {
           dialects.add(new ConsoleRoutes(config, kv, loginThrottle, appKeyAdmin, stores, expiry, urls, clientAddress,
             () -> overview(health)));
@@ -273,11 +275,14 @@ public final class MmfileServer {
   }
 
   /** The /api/v1 dialect and its resources. */
-  private ApiRoutes apiRoutes(AppKeyCache appKeyCache, FileExpiry expiry, FileUrls urls) {
+  private ApiRoutes apiRoutes(AppKeyCache appKeyCache, AppKeyAdmin appKeyAdmin, FileExpiry expiry, FileUrls urls,
+                              ClientAddress clientAddress) {
     ApiAuth auth = new ApiAuth(accounts.tokens(), appKeyCache, kv, clock, config.api().signatureWindowSeconds());
     ApiAdmission admission = new ApiAdmission(vertx, apiDocument, auth, config.api().maxJsonBytes());
     FilesResource files = new FilesResource(stores, expiry, urls);
-    return new ApiRoutes(apiDocument, apiReference, admission, List.of(files, new FilesByHashResource(stores, files)));
+    return new ApiRoutes(apiDocument, apiReference, admission, List.of(files, new FilesByHashResource(stores, files),
+      new AccountsResource(accounts, clientAddress),
+      new AppKeysResource(accounts, appKeyAdmin, clientAddress, config.api().adminAccounts())));
   }
 
   /** What the console's first panel shows: live counters, store usage and each engine's health. */

@@ -35,7 +35,7 @@ class ReadmeExamplesIT {
   private static final String QUICK_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
   private static final Pattern SMS_CODE = Pattern.compile("verification code for 13800000001: (\\d+)");
 
-  private record Block(String marker, String text) {
+  record Block(String marker, String text) {
   }
 
   @Test
@@ -81,7 +81,8 @@ class ReadmeExamplesIT {
 
       assertThat(examples.exitValue()).as("exit code; output:%n%s%nserver log:%n%s", output, read(log)).isZero();
       assertThat(output).contains("\"ERRORCODE\":\"0\"").contains("fetched the same bytes")
-        .contains("\"deleted\":true").contains("\"file_infos\"");
+        .contains("\"deleted\":true").contains("\"file_infos\"")
+        .contains("\"token_type\":\"Bearer\"").contains("\"nickname\":\"Al\"").contains("logout: 204");
       assertThat(output).as("srv answers").doesNotContainPattern("\"error\":\"[^0]");
       assertThat(Pattern.compile("\"error\":\"0\"").matcher(output).results().count()).isGreaterThanOrEqualTo(5);
     } finally {
@@ -117,7 +118,7 @@ class ReadmeExamplesIT {
   }
 
   /** The {@code sh} blocks, each with the readme-test marker of the line before it (or null). */
-  private static List<Block> shellBlocks(String readme) {
+  static List<Block> shellBlocks(String readme) {
     List<Block> blocks = new ArrayList<>();
     String[] lines = readme.split("\n", -1);
     String previous = "";

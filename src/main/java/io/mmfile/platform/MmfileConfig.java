@@ -36,8 +36,12 @@ public record MmfileConfig(
   Console console,
   Api api) {
 
-  /** {@code /api/v1}: how far an app key's signature may be from this node's clock; the largest JSON body. */
-  public record Api(int signatureWindowSeconds, int maxJsonBytes) {
+  /**
+   * {@code /api/v1}: how far an app key's signature may be from this node's clock; the largest JSON body;
+   * the accounts, by id or username ({@code api.admin-accounts}), that may manage app keys through it
+   * (empty = none).
+   */
+  public record Api(int signatureWindowSeconds, int maxJsonBytes, List<String> adminAccounts) {
   }
 
   /** The operator console: off without an admin password; how long a login lasts. */
@@ -327,7 +331,8 @@ public record MmfileConfig(
         r.integer("auth.app-key-cache-max-entries", 1, 10_000_000)),
       observability(r),
       console(r),
-      new Api(r.integer("api.signature-window-seconds", 1, 3600), r.integer("api.max-json-bytes", 1024, 16 * 1024 * 1024)));
+      new Api(r.integer("api.signature-window-seconds", 1, 3600), r.integer("api.max-json-bytes", 1024, 16 * 1024 * 1024),
+        r.list("api.admin-accounts")));
   }
 
   private static Console console(Reader r) {

@@ -102,6 +102,13 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void apiAdministratorsAreAListOfAccountIdsOrUsernames() {
+    assertThat(load(Map.of()).api().adminAccounts()).isEmpty();
+    assertThat(load(Map.of("MMFILE_API_ADMIN_ACCOUNTS", " alice, 3k2x9q0m1n4b7v8c5z6l0p2r3t ,")).api().adminAccounts())
+      .containsExactly("alice", "3k2x9q0m1n4b7v8c5z6l0p2r3t");
+  }
+
+  @Test
   void environmentNamesFollowTheKeys() {
     assertThat(ConfigLoader.envName("http.public-base-url")).isEqualTo("MMFILE_HTTP_PUBLIC_BASE_URL");
     assertThat(ConfigLoader.envName("http.tls.cert")).isEqualTo("MMFILE_HTTP_TLS_CERT");
