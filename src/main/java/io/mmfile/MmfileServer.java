@@ -34,6 +34,7 @@ import io.mmfile.auth.SmsSender;
 import io.mmfile.auth.TokenService;
 import io.mmfile.files.BlobStore;
 import io.mmfile.files.DiskBlobStore;
+import io.mmfile.files.EvictedRecords;
 import io.mmfile.files.BlobScope;
 import io.mmfile.files.FileExpiry;
 import io.mmfile.files.FileIntake;
@@ -176,11 +177,8 @@ public final class MmfileServer {
         BlobStore cache = redis != null
           ? new RedisBlobStore(redis, config.redisKeyPrefix(), 2L * config.upload().idleTimeoutSeconds() * 1000 + 60_000)
           // Bytes evicted from the in-process cache store take their record with them.
-          : new MemoryBlobStore(config.storage().memoryCacheMaxBytes(), evicted -> {
-            recordCache.forget(evicted);
-            records.delete(evicted).onFailure(t -> LOG.warn("could not remove the record of evicted {}: {}", evicted,
-              t.getMessage()));
-          });
+          : new MemoryBlobStore(config.storage().memoryCacheMaxBytes(),
+            new EvictedRecords(records, recordCache, 500)::evicted);
         stores = new FileStores(durable, cache, records, recordCache);
         kv = redis != null ? new RedisKeyValueStore(redis, config.redisKeyPrefix()) : memoryKeyValueStore();
         TokenService tokens = new TokenService(vertx, keys, kv, config.auth());

@@ -483,6 +483,18 @@ public final class FileRecordRepository {
       .recover(Failure::sql);
   }
 
+  /** Deletes the records of {@code fileIds} (at most {@link #MAX_ROWS}) in one statement; records without bytes only. */
+  public Future<Void> deleteAll(List<String> fileIds) {
+    if (fileIds.size() == 1) {
+      return delete(fileIds.get(0));
+    }
+    String marks = String.join(", ", java.util.Collections.nCopies(fileIds.size(), "?"));
+    return pool.preparedQuery("DELETE FROM files WHERE file_id IN (" + marks + ")")
+      .execute(Tuple.from(new ArrayList<Object>(fileIds)))
+      .<Void>mapEmpty()
+      .recover(Failure::sql);
+  }
+
   /** The files of an account, newest first. */
   public Future<List<FileRecord>> ofAccount(String accountId, int limit) {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM files WHERE account_id = ? ORDER BY created_ms DESC LIMIT ?")

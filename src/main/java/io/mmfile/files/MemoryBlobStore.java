@@ -43,35 +43,41 @@ public final class MemoryBlobStore implements BlobStore {
   @Override
   public BlobWriter create(String fileId) {
     return new BlobWriter() {
-      private Buffer bytes = Buffer.buffer();
+      // The chunks as they come, copied once at the commit into a buffer of exactly their size: appending
+      // to a growing buffer copied every byte about twice and kept up to twice the bytes it counted.
+      private List<Buffer> chunks = new ArrayList<>();
+      private long size;
 
       @Override
       public Future<Void> write(Buffer chunk) {
-        if (bytes == null) {
+        if (chunks == null) {
           return Future.failedFuture(Failure.of(Failure.Kind.ABORTED, "blob already committed or aborted"));
         }
-        if ((long) bytes.length() + chunk.length() > capacityBytes) {
-          bytes = null;
+        if (size + chunk.length() > capacityBytes) {
+          chunks = null;
           return Future.failedFuture(Failure.about(Failure.Kind.INVALID_PARAMETER, "length",
             "larger than the cache store (storage.memory-cache-max-bytes = " + capacityBytes + ")"));
         }
-        bytes.appendBuffer(chunk);
+        chunks.add(chunk);
+        size += chunk.length();
         return Future.succeededFuture();
       }
 
       @Override
       public Future<Void> commit(long ttlMs) {
-        if (bytes == null) {
+        if (chunks == null) {
           return Future.failedFuture(Failure.of(Failure.Kind.ABORTED, "blob already committed or aborted"));
         }
+        Buffer bytes = Buffer.buffer((int) size);
+        chunks.forEach(bytes::appendBuffer);
         put(fileId, new Blob(bytes, ttlMs == 0 ? 0 : System.currentTimeMillis() + ttlMs));
-        bytes = null;
+        chunks = null;
         return Future.succeededFuture();
       }
 
       @Override
       public Future<Void> abort() {
-        bytes = null;
+        chunks = null;
         return Future.succeededFuture();
       }
     };
