@@ -18,7 +18,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
@@ -45,7 +47,9 @@ class DedupKillNineIT {
     for (int i = 0; i < 4; i++) {
       images.add(Images.pngOfSize(40_000 + i * 1_000, ThreadLocalRandom.current().nextLong()));
     }
-    try (ChildNode node = new ChildNode(dir, TestServer.freePort(), FaultNodes.config(Backend.MARIADB_REDIS, id))) {
+    Map<String, Object> config = new LinkedHashMap<>(FaultNodes.config(Backend.MARIADB_REDIS, id));
+    config.put("storage.durable", "disk");
+    try (ChildNode node = new ChildNode(dir, TestServer.freePort(), config)) {
       AppKey app = node.createAppKey();
       node.start();
       List<UploadLoad.Acked> acked;

@@ -48,9 +48,12 @@ abstract class DedupContract {
 
   abstract Backend backend();
 
-  /** The durable store under test (empty: the default disk store). */
-  JsonObject storeOverrides() {
-    return new JsonObject();
+  /** The durable store under test. */
+  abstract JsonObject storeOverrides();
+
+  /** The disk store: a file per upload. */
+  static JsonObject diskStore() {
+    return new JsonObject().put("storage.durable", "disk");
   }
 
   @BeforeAll

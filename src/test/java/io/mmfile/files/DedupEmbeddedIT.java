@@ -1,11 +1,17 @@
 package io.mmfile.files;
 
 import io.mmfile.support.Backend;
+import io.vertx.core.json.JsonObject;
 
-/** Deduplication on the embedded default: H2 and the disk store (a file per upload). */
+/** Deduplication on the embedded database (H2) with the disk store (a file per upload). */
 class DedupEmbeddedIT extends DedupContract {
   @Override
   Backend backend() {
     return Backend.EMBEDDED;
+  }
+
+  @Override
+  JsonObject storeOverrides() {
+    return diskStore();
   }
 }
