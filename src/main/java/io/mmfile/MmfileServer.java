@@ -36,6 +36,7 @@ import io.mmfile.files.BlobStore;
 import io.mmfile.files.DiskBlobStore;
 import io.mmfile.files.EvictedRecords;
 import io.mmfile.files.BlobScope;
+import io.mmfile.files.FileDelivery;
 import io.mmfile.files.FileExpiry;
 import io.mmfile.files.FileIntake;
 import io.mmfile.files.FileRecordCache;
@@ -236,12 +237,13 @@ public final class MmfileServer {
         FileIntake intake = new FileIntake(vertx.eventBus(), config.upload(), config.storage().instances());
         variants = new ImageVariants(vertx, stores, config.scaling());
         UploadExchange uploads = new UploadExchange(intake, gate, stores, clientAddress, metrics);
+        FileDelivery delivery = new FileDelivery(stores, expiry, variants, config.http().cacheStoreMaxAgeSeconds());
         Health health = new Health(pool, redis, volume,
           stores.durable() instanceof S3BlobStore s3 ? s3 : null);
         storeSizes = storeSizes();
         List<Dialect> dialects = new java.util.ArrayList<>(List.of(
           new DaokeRoutes(new SaveImageHandler(uploads, appKeyCache, urls),
-            new GainImageHandler(stores, expiry, variants, config.http().cacheStoreMaxAgeSeconds()),
+            new GainImageHandler(stores, expiry, delivery),
             new UserBindMobileHandler(appKeyCache, accounts), config.upload()),
           new SrvRoutes(accounts, new AuthorizationCodes(appKeyCache, kv, secret), uploads, urls, config.auth(),
             clientAddress),

@@ -1,21 +1,16 @@
 package io.mmfile.api.daoke;
 
-import io.mmfile.files.BlobStore;
 import io.mmfile.files.FileRecord;
 import io.mmfile.files.FileStores;
-import io.mmfile.files.StoreKind;
+import io.mmfile.files.FileDelivery;
 import io.mmfile.files.FileExpiry;
-import io.mmfile.files.ImageVariants;
-import io.mmfile.files.Presentation;
 import io.mmfile.files.Resize;
 import io.mmfile.platform.Failure;
 import io.mmfile.platform.NodeMetrics;
 import io.mmfile.platform.RequestTrace;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -24,11 +19,6 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -53,15 +43,12 @@ public final class GainImageHandler implements Handler<RoutingContext> {
 
   private final FileStores stores;
   private final FileExpiry expiry;
-  private final ImageVariants variants;
-  private final long cacheStoreMaxAgeSeconds;
+  private final FileDelivery delivery;
 
-  /** @param cacheStoreMaxAgeSeconds how long browsers and proxies may keep a cache-store file */
-  public GainImageHandler(FileStores stores, FileExpiry expiry, ImageVariants variants, long cacheStoreMaxAgeSeconds) {
+  public GainImageHandler(FileStores stores, FileExpiry expiry, FileDelivery delivery) {
     this.stores = stores;
     this.expiry = expiry;
-    this.variants = variants;
-    this.cacheStoreMaxAgeSeconds = cacheStoreMaxAgeSeconds;
+    this.delivery = delivery;
   }
 
   @Override
@@ -104,13 +91,31 @@ public final class GainImageHandler implements Handler<RoutingContext> {
         bare(response, 404);
         return;
       }
-      if (resize != null) {
-        serveVariant(ctx, record.get(), resize, extension, now);
-        return;
-      }
-      FileRecord original = record.get();
-      serve(ctx, original, now, (from, count) -> stores.of(original.store()).read(original, from, count));
+      delivery.deliver(ctx, record.get(), resize, extension, now, REFUSAL);
     }));
+  }
+
+  /** What cannot be served is a bare status, as the original answered. */
+  private static final FileDelivery.Refusal REFUSAL = new FileDelivery.Refusal() {
+    @Override
+    public void refuse(RoutingContext ctx, int status) {
+      bare(ctx.response(), status);
+    }
+
+    @Override
+    public void refuse(RoutingContext ctx, Failure failure) {
+      bare(ctx.response(), statusOf(failure));
+    }
+  };
+
+  /** The original answered 403 for what it would not serve, and so do we; 503 asks to retry. */
+  private static int statusOf(Failure failure) {
+    return switch (failure.kind()) {
+      case INVALID_PARAMETER, FORBIDDEN, UNSUPPORTED_CONTENT -> 403;
+      case NOT_FOUND -> 404;
+      case OVERLOADED -> 503;
+      default -> 500;
+    };
   }
 
   /**
@@ -127,164 +132,6 @@ public final class GainImageHandler implements Handler<RoutingContext> {
         ctx.response().reset();
       }
     }
-  }
-
-  /** A resized variant (WIRE.md §1 {@code scaling}), served with the same validators and ranges. */
-  private void serveVariant(RoutingContext ctx, FileRecord original, Resize resize, String extension, long now) {
-    variants.variant(original, resize, extension).onComplete(made -> {
-      if (made.failed()) {
-        Failure failure = Failure.wrap(made.cause(), Failure.Kind.STORE_FAILED);
-        int status = statusOf(failure);
-        if (status == 500) {
-          LOG.warn("gainImage {} scaling {}: {}", original.fileId(), resize, failure.getMessage());
-        }
-        bare(ctx.response(), status);
-        return;
-      }
-      serve(ctx, made.result().record(), now, made.result()::read);
-    });
-  }
-
-  /** Where the bytes of what is served come from: a blob store, or a variant in memory. */
-  private interface Content {
-    Future<Optional<BlobStore.BlobContent>> read(long offset, long length);
-  }
-
-  /** The original answered 403 for what it would not serve, and so do we; 503 asks to retry. */
-  private static int statusOf(Failure failure) {
-    return switch (failure.kind()) {
-      case INVALID_PARAMETER, FORBIDDEN, UNSUPPORTED_CONTENT -> 403;
-      case NOT_FOUND -> 404;
-      case OVERLOADED -> 503;
-      default -> 500;
-    };
-  }
-
-  private void serve(RoutingContext ctx, FileRecord record, long now, Content content) {
-    HttpServerRequest request = ctx.request();
-    HttpServerResponse response = ctx.response();
-    String etag = "\"" + record.sha256() + "\"";
-    Presentation presentation = Presentation.of(record, now, cacheStoreMaxAgeSeconds);
-    MultiMap headers = response.headers();
-    headers.set(HttpHeaders.ETAG, etag);
-    headers.set(HttpHeaders.LAST_MODIFIED, httpDate(record.createdMs()));
-    headers.set(HttpHeaders.CACHE_CONTROL, presentation.cacheControl());
-    headers.set(HttpHeaders.ACCEPT_RANGES, "bytes");
-    if (notModified(request, record, etag)) {
-      response.setStatusCode(304).end();
-      return;
-    }
-    long size = record.size();
-    long offset = 0;
-    long length = size;
-    ByteRange range = ByteRange.of(request.getHeader("Range"), size);
-    if (range instanceof ByteRange.Unsatisfiable) {
-      headers.set(HttpHeaders.CONTENT_RANGE, "bytes */" + size);
-      bare(response, 416);
-      return;
-    }
-    if (range instanceof ByteRange.Part part) {
-      offset = part.first();
-      length = part.length();
-      response.setStatusCode(206);
-      headers.set(HttpHeaders.CONTENT_RANGE, "bytes " + part.first() + "-" + part.last() + "/" + size);
-    }
-    headers.set(HttpHeaders.CONTENT_TYPE, presentation.contentType());
-    presentation.contentDisposition().ifPresent(d -> headers.set(HttpHeaders.CONTENT_DISPOSITION, d));
-    headers.set("Content-Security-Policy", Presentation.CONTENT_SECURITY_POLICY);
-    long from = offset;
-    long count = length;
-    boolean head = request.method() == HttpMethod.HEAD;
-    content.read(from, head ? 0 : count).onComplete(read -> guarded(ctx, () -> {
-      if (read.failed()) {
-        LOG.warn("gainImage {}: {}", record.fileId(), read.cause().getMessage());
-        bare(response, 500);
-        return;
-      }
-      if (read.result().isEmpty()) {
-        if (record.store() == StoreKind.CACHE) {
-          // Evicted from the cache store (Redis under maxmemory does that): the record goes too, or it
-          // would outlive its bytes forever.
-          expiry.reclaim(record);
-        } else {
-          // Removed behind our back; the durable store is not a cache, so the record is kept for an operator.
-          stores.recordCache().forget(record.fileId());
-        }
-        bare(response, 404);
-        return;
-      }
-      BlobStore.BlobContent bytes = read.result().get();
-      if (head) {
-        headers.set(HttpHeaders.CONTENT_LENGTH, Long.toString(count));
-        if (bytes instanceof BlobStore.OnDisk disk) {
-          ctx.vertx().fileSystem().exists(disk.path().toString()).onComplete(exists -> {
-            if (exists.succeeded() && exists.result()) {
-              response.end();
-            } else {
-              bare(response, 404);
-            }
-          });
-        } else {
-          response.end();
-        }
-        return;
-      }
-      if (bytes instanceof BlobStore.OnDisk disk) {
-        response.sendFile(disk.path().toString(), disk.base() + from, count).onFailure(t -> {
-          if (!response.headWritten()) {
-            // The record outlived its file (removed behind our back, or a sweep in progress).
-            stores.recordCache().forget(record.fileId());
-            bare(response, 404);
-          } else {
-            response.reset();
-          }
-        });
-      } else if (bytes instanceof BlobStore.InMemory memory) {
-        response.end(memory.bytes());
-      } else if (bytes instanceof BlobStore.Streamed streamed) {
-        headers.set(HttpHeaders.CONTENT_LENGTH, Long.toString(count));
-        response.send(streamed.stream()).onFailure(t -> {
-          // The client went away or the object store's answer broke off: drop its connection too.
-          streamed.discard().run();
-          if (!response.headWritten()) {
-            LOG.warn("gainImage {}: {}", record.fileId(), t.getMessage());
-            bare(response, 500);
-          } else {
-            response.reset();
-          }
-        });
-      }
-    }));
-  }
-
-  private static boolean notModified(HttpServerRequest request, FileRecord record, String etag) {
-    String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
-    if (ifNoneMatch != null) {
-      for (String candidate : ifNoneMatch.split(",")) {
-        String tag = candidate.trim();
-        if (tag.startsWith("W/")) {
-          tag = tag.substring(2);
-        }
-        if (tag.equals(etag) || tag.equals("*")) {
-          return true;
-        }
-      }
-      return false;
-    }
-    String ifModifiedSince = request.getHeader(HttpHeaders.IF_MODIFIED_SINCE);
-    if (ifModifiedSince != null) {
-      try {
-        long since = ZonedDateTime.parse(ifModifiedSince, DateTimeFormatter.RFC_1123_DATE_TIME).toEpochSecond();
-        return record.createdMs() / 1000 <= since;
-      } catch (DateTimeParseException e) {
-        return false;
-      }
-    }
-    return false;
-  }
-
-  private static String httpDate(long epochMs) {
-    return DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.ofEpochMilli(epochMs).atZone(ZoneOffset.UTC));
   }
 
   /**

@@ -1,8 +1,8 @@
-package io.mmfile.api.daoke;
+package io.mmfile.files;
 
-import io.mmfile.api.daoke.ByteRange.Part;
-import io.mmfile.api.daoke.ByteRange.Unsatisfiable;
-import io.mmfile.api.daoke.ByteRange.Whole;
+import io.mmfile.files.ByteRange.Part;
+import io.mmfile.files.ByteRange.Unsatisfiable;
+import io.mmfile.files.ByteRange.Whole;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

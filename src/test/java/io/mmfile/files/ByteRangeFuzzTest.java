@@ -1,4 +1,4 @@
-package io.mmfile.api.daoke;
+package io.mmfile.files;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;

@@ -1,9 +1,9 @@
-package io.mmfile.api.daoke;
+package io.mmfile.files;
 
 import java.util.Locale;
 
 /**
- * What a {@code Range} header asks of a file of a known size (RFC 9110 §14.2), for gainImage: the whole
+ * What a {@code Range} header asks of a file of a known size (RFC 9110 §14.2), for gainImage and /api/v1: the whole
  * file, one part, or nothing it can satisfy (416). A pure and total function of the header, so it can be
  * fuzzed: any string, however long or malformed, gives an answer and never an exception.
  *
