@@ -248,7 +248,7 @@ public final class MmfileServer {
           new SrvRoutes(accounts, new AuthorizationCodes(appKeyCache, kv, secret), uploads, urls, config.auth(),
             clientAddress),
           new WeiduRoutes(accounts, uploads, variants, stores, urls),
-          apiRoutes(appKeyCache, appKeyAdmin, expiry, urls, clientAddress)));
+          apiRoutes(appKeyCache, appKeyAdmin, expiry, urls, clientAddress, uploads, delivery)));
         if (config.console().enabled()) {
           dialects.add(new ConsoleRoutes(config, kv, loginThrottle, appKeyAdmin, stores, expiry, urls, clientAddress,
             () -> overview(health)));
@@ -276,10 +276,10 @@ public final class MmfileServer {
 
   /** The /api/v1 dialect and its resources. */
   private ApiRoutes apiRoutes(AppKeyCache appKeyCache, AppKeyAdmin appKeyAdmin, FileExpiry expiry, FileUrls urls,
-                              ClientAddress clientAddress) {
+                              ClientAddress clientAddress, UploadExchange uploads, FileDelivery delivery) {
     ApiAuth auth = new ApiAuth(accounts.tokens(), appKeyCache, kv, clock, config.api().signatureWindowSeconds());
     ApiAdmission admission = new ApiAdmission(vertx, apiDocument, auth, config.api().maxJsonBytes());
-    FilesResource files = new FilesResource(stores, expiry, urls);
+    FilesResource files = new FilesResource(stores, expiry, urls, uploads, delivery, admission);
     return new ApiRoutes(apiDocument, apiReference, admission, List.of(files, new FilesByHashResource(stores, files),
       new AccountsResource(accounts, clientAddress),
       new AppKeysResource(accounts, appKeyAdmin, clientAddress, config.api().adminAccounts())));

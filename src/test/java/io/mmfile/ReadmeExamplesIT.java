@@ -82,7 +82,8 @@ class ReadmeExamplesIT {
       assertThat(examples.exitValue()).as("exit code; output:%n%s%nserver log:%n%s", output, read(log)).isZero();
       assertThat(output).contains("\"ERRORCODE\":\"0\"").contains("fetched the same bytes")
         .contains("\"deleted\":true").contains("\"file_infos\"")
-        .contains("\"token_type\":\"Bearer\"").contains("\"nickname\":\"Al\"").contains("logout: 204");
+        .contains("\"token_type\":\"Bearer\"").contains("\"nickname\":\"Al\"").contains("logout: 204")
+        .contains("fetched the same bytes over /api/v1").contains("\"type\":\"urn:mmfile:problem:invalid_parameter\"");
       assertThat(output).as("srv answers").doesNotContainPattern("\"error\":\"[^0]");
       assertThat(Pattern.compile("\"error\":\"0\"").matcher(output).results().count()).isGreaterThanOrEqualTo(5);
     } finally {

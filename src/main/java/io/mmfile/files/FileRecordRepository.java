@@ -507,6 +507,43 @@ public final class FileRecordRepository {
       .recover(Failure::sql);
   }
 
+  /** Who a page of files belongs to: an account, or an app key's own files (not an account's). */
+  public record Owner(String accountId, String appKey) {
+    public static Owner account(String accountId) {
+      return new Owner(accountId, null);
+    }
+
+    public static Owner appKey(String appKey) {
+      return new Owner(null, appKey);
+    }
+  }
+
+  /** Where a page starts: after the file {@code fileId} created at {@code createdMs} (newest first). */
+  public record PagePosition(long createdMs, String fileId) {
+    /** Before every file. */
+    public static final PagePosition START = new PagePosition(Long.MAX_VALUE, "~");
+  }
+
+  /**
+   * Up to {@code limit} live files of {@code owner} after {@code after}, newest first (ties by id): a
+   * keyset page, so files added meanwhile never shift one. Indexed by (account_id, created_ms) and
+   * (app_key, created_ms).
+   */
+  public Future<List<FileRecord>> page(Owner owner, PagePosition after, long nowMs, int limit) {
+    String who = owner.accountId() != null ? "account_id = ?" : "app_key = ? AND account_id IS NULL";
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM files WHERE " + who
+        + " AND (expires_ms IS NULL OR expires_ms > ?) AND (created_ms < ? OR (created_ms = ? AND file_id < ?))"
+        + " ORDER BY created_ms DESC, file_id DESC LIMIT ?")
+      .execute(Tuple.of(owner.accountId() != null ? owner.accountId() : owner.appKey(), nowMs, after.createdMs(),
+        after.createdMs(), after.fileId(), limit))
+      .map(rows -> {
+        List<FileRecord> records = new ArrayList<>();
+        rows.forEach(row -> records.add(toRecord(row)));
+        return records;
+      })
+      .recover(Failure::sql);
+  }
+
   /** The newest files, of every app key or of {@code appKey} only; for the operator console. */
   public Future<java.util.List<FileRecord>> newest(String appKey, int limit) {
     Future<io.vertx.sqlclient.RowSet<Row>> rows = appKey == null

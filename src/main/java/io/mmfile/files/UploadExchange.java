@@ -85,6 +85,26 @@ public final class UploadExchange {
     Future<A> admit(HttpServerRequest request);
 
     /**
+     * Whether a body that is not multipart is taken as the one file itself, of the request's
+     * {@code Content-Type} (false: only multipart bodies are taken, as the legacy routes do).
+     */
+    default boolean takesRawBody() {
+      return false;
+    }
+
+    /**
+     * Whether the SHA-256 of the whole body, as it came on the wire, is to be computed and handed to
+     * {@link #bodyHashed} before anything is planned or committed (an app key signed it).
+     */
+    default boolean hashesBody(A admitted) {
+      return false;
+    }
+
+    /** The body's SHA-256 (lower-case hex), when {@link #hashesBody} asked; a failure stores nothing. */
+    default void bodyHashed(A admitted, String sha256) {
+    }
+
+    /**
      * When a file part begins: what the form fields sent before it decide. A failure refuses the
      * request at once, before a byte of the part is stored; a store streams the part straight there;
      * null (the default) stages it in the durable store until the whole form is known.
@@ -305,6 +325,9 @@ public final class UploadExchange {
     private long lastWireMs;
     private long timer = -1;
     private boolean resetWhenEnded;
+    /** The body is the one file itself (not multipart). */
+    private boolean raw;
+    private java.security.MessageDigest digest;
 
     Exchange(RoutingContext ctx, Route<A, R> route) {
       this.vertx = ctx.vertx();
@@ -364,12 +387,24 @@ public final class UploadExchange {
 
     private void checkHeaders() {
       String contentType = request.getHeader("Content-Type");
+      if (route.takesRawBody() && !MultipartBody.isMultipart(contentType)) {
+        if (hasNoBody()) {
+          throw Failure.of(Failure.Kind.EMPTY_BODY, "no body");
+        }
+        raw = true;
+        checkDeclaredLength();
+        return;
+      }
       if (!MultipartBody.isMultipart(contentType)) {
         throw hasNoBody() ? Failure.of(Failure.Kind.EMPTY_BODY, "no body")
           : Failure.of(Failure.Kind.MALFORMED_BODY, "not multipart/form-data");
       }
       boundary = MultipartBody.boundary(contentType)
         .orElseThrow(() -> Failure.of(Failure.Kind.MALFORMED_BODY, "multipart/form-data without a usable boundary"));
+      checkDeclaredLength();
+    }
+
+    private void checkDeclaredLength() {
       String length = request.getHeader("Content-Length");
       if (length != null) {
         long declared;
@@ -391,8 +426,17 @@ public final class UploadExchange {
     }
 
     private void read() {
-      parser = new MultipartParser(boundary,
-        new MultipartParser.Limits(limits.maxFieldBytes(), limits.maxFields(), limits.maxParts()), this);
+      if (route.hashesBody(admitted)) {
+        try {
+          digest = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+          throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+      }
+      if (!raw) {
+        parser = new MultipartParser(boundary,
+          new MultipartParser.Limits(limits.maxFieldBytes(), limits.maxFields(), limits.maxParts()), this);
+      }
       request.handler(this::onData);
       request.exceptionHandler(t -> fail(BodyFailures.of(t)));
       request.endHandler(v -> onEnd());
@@ -400,6 +444,14 @@ public final class UploadExchange {
       lastWireMs = System.currentTimeMillis();
       long idleMs = limits.idleTimeoutSeconds() * 1000L;
       timer = vertx.setPeriodic(Math.max(50, idleMs / 4), id -> tick(idleMs));
+      if (raw) {
+        // the whole body is the one file: its part begins before its first byte (and holds the body until
+        // its store is open)
+        fileStart(route.filePart(), null, request.getHeader("Content-Type"));
+        if (heldBy != null || answered) {
+          return;
+        }
+      }
       request.resume();
     }
 
@@ -413,6 +465,13 @@ public final class UploadExchange {
         fail(Failure.invalid(MultipartBody.BODY_SIZE));
         return;
       }
+      if (digest != null) {
+        digest.update(data.getBytes());
+      }
+      if (raw) {
+        fileData(data);
+        return;
+      }
       try {
         parser.feed(data);
       } catch (Failure f) {
@@ -423,6 +482,12 @@ public final class UploadExchange {
     private void onEnd() {
       requestEnded = true;
       if (answered) {
+        return;
+      }
+      if (raw) {
+        fileEnd();
+        closeSeen = true;
+        complete();
         return;
       }
       try {
@@ -504,7 +569,9 @@ public final class UploadExchange {
     /** Stops reading the body (the parser keeps what it was fed) until {@link #release} by the same holder. */
     private void hold(Object holder) {
       heldBy = holder;
-      parser.pause();
+      if (parser != null) {
+        parser.pause();
+      }
       request.pause();
     }
 
@@ -514,7 +581,9 @@ public final class UploadExchange {
       }
       heldBy = null;
       try {
-        parser.resume();
+        if (parser != null) {
+          parser.resume();
+        }
       } catch (Failure f) {
         fail(f);
         return;
@@ -533,6 +602,12 @@ public final class UploadExchange {
       }
       completing = true;
       Future.all(files.stream().map(p -> p.staged().received()).toList())
+        .compose(v -> {
+          if (digest != null) {
+            route.bodyHashed(admitted, java.util.HexFormat.of().formatHex(digest.digest()));
+          }
+          return Future.succeededFuture();
+        })
         .compose(v -> route.plan(admitted, fields, files.stream()
           .map(p -> new ReceivedFile(p.filename(), p.contentType(), p.staged().size())).toList()))
         .compose(this::commitAll)

@@ -124,6 +124,7 @@ public final class Problem {
       case 405 -> of(405, "method_not_allowed", "Method not allowed", detail);
       case 413 -> of(413, "payload_too_large", "Payload too large", detail);
       case 415 -> of(415, "unsupported_media_type", "Unsupported media type", detail);
+      case 416 -> of(416, "range_not_satisfiable", "Range not satisfiable", detail);
       case 429 -> of(429, "rate_limited", "Too many requests", detail).retryAfter(1);
       case 503 -> of(503, "unavailable", "Service unavailable", detail).retryAfter(1);
       default -> status >= 500 ? of(500, "internal_error", "Internal server error", "an unexpected error; it is logged")
@@ -168,8 +169,12 @@ public final class Problem {
   public void send(HttpServerResponse response, String instance, String requestId) {
     // whatever the failed route had set about a file or a success does not describe a problem
     response.headers().remove(HttpHeaders.ETAG).remove(HttpHeaders.LAST_MODIFIED).remove(HttpHeaders.CACHE_CONTROL)
-      .remove(HttpHeaders.CONTENT_DISPOSITION).remove(HttpHeaders.CONTENT_RANGE).remove(HttpHeaders.LOCATION)
-      .remove(HttpHeaders.ACCEPT_RANGES);
+      .remove(HttpHeaders.CONTENT_DISPOSITION).remove(HttpHeaders.LOCATION).remove(HttpHeaders.ACCEPT_RANGES)
+      .remove(HttpHeaders.CONTENT_LENGTH).remove("Content-Security-Policy");
+    if (status != 416) {
+      // a 416 says which range the file has
+      response.headers().remove(HttpHeaders.CONTENT_RANGE);
+    }
     response.setStatusCode(status)
       .putHeader(HttpHeaders.CONTENT_TYPE, MEDIA_TYPE)
       .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
