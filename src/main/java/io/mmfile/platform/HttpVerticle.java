@@ -157,11 +157,13 @@ public final class HttpVerticle extends VerticleBase {
       return;
     }
     CorsHandler handler = CorsHandler.create()
-      .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST))
-      // what the legacy clients send: daoke's appKey and sign headers, Bearer tokens, JSON and multipart bodies
+      .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.DELETE))
+      // what the legacy clients send: daoke's appKey and sign headers, Bearer tokens, JSON and multipart
+      // bodies; and /api/v1's signed body hash and DELETE
       .allowedHeaders(Set.of("appKey", "sign", "Authorization", "Content-Type", "Range", "If-None-Match",
-        "If-Modified-Since"))
-      .exposedHeaders(Set.of("Content-Disposition", "Content-Range", "Accept-Ranges", "ETag", "Retry-After"))
+        "If-Modified-Since", "x-mmfile-content-sha256"))
+      .exposedHeaders(Set.of("Content-Disposition", "Content-Range", "Accept-Ranges", "ETag", "Retry-After",
+        "Location"))
       .maxAgeSeconds(cors.maxAgeSeconds());
     if (!cors.anyOrigin()) {
       handler.addOrigins(cors.allowedOrigins());

@@ -335,6 +335,15 @@ abstract class HttpFrontContract {
     }
 
     @Test
+    void aPreflightForTheRestApiAllowsDeleteAndTheSignedBodyHash() {
+      HttpResponse<Buffer> answer = send(HttpMethod.OPTIONS, "/api/v1/files",
+        preflight("DELETE", "authorization,x-mmfile-content-sha256"));
+
+      assertAllowed(answer, "Authorization", "x-mmfile-content-sha256");
+      assertThat(answer.getHeader("Access-Control-Allow-Methods")).contains("DELETE");
+    }
+
+    @Test
     void aPreflightForWeiduAllowsBearerTokensAndJson() {
       assertAllowed(send(HttpMethod.OPTIONS, "/weidu/api/v1/users/accountinfo",
         preflight("POST", "authorization,content-type")), "Authorization", "Content-Type");
