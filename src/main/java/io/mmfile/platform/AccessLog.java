@@ -59,6 +59,9 @@ public final class AccessLog {
     if (path.startsWith("/weidu/")) {
       return "weidu";
     }
+    if (path.equals("/api/v1") || path.startsWith("/api/v1/")) {
+      return "rest";
+    }
     return "ops";
   }
 

@@ -164,6 +164,7 @@ public final class FilesResource implements ApiResource {
 
     @Override
     public void answer(HttpServerResponse response, FileRecord record) {
+      RequestTrace.noteOutcome("201");
       response.setStatusCode(201)
         .putHeader(HttpHeaders.LOCATION, ApiRoutes.BASE + "/files/" + record.fileId())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

@@ -184,6 +184,8 @@ public final class Problem {
     if (retryAfterSeconds > 0) {
       response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
     }
+    // the access log's and the upload metrics' outcome: the HTTP status, as for a success
+    RequestTrace.noteOutcome(Integer.toString(status));
     response.end(toJson(instance, requestId).encode());
   }
 }

@@ -141,6 +141,19 @@ abstract class FilesApiContract {
     }
 
     @Test
+    void uploadsAreCountedUnderTheRestDialectByStatus() {
+      created(uploadAs(app, Images.png(10, 10, 43), "image/png"));
+      assertProblem(uploadAs(app, Images.pngOfSize((int) MAX_BYTES + 1, 44), "image/png"), 413, "payload_too_large");
+
+      TestServer.eventually(() -> count("201") >= 1 && count("413") >= 1);
+    }
+
+    double count(String outcome) {
+      return server.server().metrics().sum("mmfile.uploads",
+        id -> "rest".equals(id.getTag("dialect")) && outcome.equals(id.getTag("outcome")));
+    }
+
+    @Test
     void anUnsignedPayloadIsTakenAsItComes() {
       Buffer image = Images.png(16, 16, 13);
 
