@@ -247,13 +247,17 @@ public final class ApiAdmission {
     }
   }
 
-  /** Which part of the body failed: the JSON pointer of the deepest error, without its leading slash. */
-  private static String bodyLocation(OutputUnit unit) {
+  /**
+   * Which part of the body failed, from the JSON pointer of the deepest error ({@code #/profile/age}):
+   * its names joined by dots ({@code profile.age}); {@code body} for the body as a whole.
+   */
+  static String bodyLocation(OutputUnit unit) {
     List<OutputUnit> errors = unit == null ? null : unit.getErrors();
     if (errors == null || errors.isEmpty()) {
       return "body";
     }
     String location = errors.get(errors.size() - 1).getInstanceLocation();
-    return location == null || location.length() <= 1 ? "body" : location.substring(location.startsWith("/") ? 1 : 0);
+    String path = location == null ? "" : location.replaceFirst("^#", "").replaceFirst("^/", "");
+    return path.isEmpty() ? "body" : path.replace("/", ".").replace("~1", "/").replace("~0", "~");
   }
 }

@@ -170,6 +170,56 @@ abstract class ApiCoreContract {
     }
   }
 
+  /** JSON bodies of operations that are not streamed: read within api.max-json-bytes, then validated. */
+  @Nested
+  class Bodies {
+    @Test
+    void aBodyOverTheLimitIs413() {
+      String password = "p".repeat(70_000);
+
+      HttpResponse<Buffer> response = api.operation("createSession")
+        .json(new JsonObject().put("username", "someone").put("password", password)).send();
+
+      assertProblem(response, 413, "payload_too_large");
+    }
+
+    @Test
+    void aBodyOfAnotherMediaTypeIs415() {
+      HttpResponse<Buffer> response = api.operation("createSession")
+        .body(Buffer.buffer("username=someone&password=x"), "application/x-www-form-urlencoded").send();
+
+      assertProblem(response, 415, "unsupported_media_type");
+    }
+
+    @Test
+    void aFieldAgainstItsSchemaIsNamed() {
+      HttpResponse<Buffer> response = api.operation("createSession")
+        .json(new JsonObject().put("username", "someone").put("password", 12345)).send();
+
+      assertProblem(response, 400, "invalid_parameter");
+      assertThat(response.bodyAsJsonObject().getString("parameter")).isEqualTo("password");
+    }
+
+    @Test
+    void anAppKeysSignedBodyHashIsCheckedAgainstTheBody() {
+      Buffer image = Images.png(12, 8, 71);
+      HttpResponse<Buffer> saved = api.operation("createFile").signed(app).body(image, "image/png").send();
+      assertThat(saved.statusCode()).as(saved.bodyAsString()).isEqualTo(201);
+      String sha256 = ApiClient.sha256(image);
+      Buffer body = new JsonObject().put("name", "again.png").toBuffer();
+
+      HttpResponse<Buffer> forged = api.operation("createFileByHash").path("sha256", sha256).signed(app)
+        .contentHash(ApiClient.sha256(new JsonObject().put("name", "other.png").toBuffer()))
+        .body(body, "application/json").send();
+      HttpResponse<Buffer> honest = api.operation("createFileByHash").path("sha256", sha256).signed(app)
+        .body(body, "application/json").send();
+
+      assertProblem(forged, 401, "bad_signature");
+      assertThat(honest.statusCode()).as(honest.bodyAsString()).isEqualTo(201);
+      assertThat(honest.bodyAsJsonObject().getString("name")).isEqualTo("again.png");
+    }
+  }
+
   @Nested
   class Authentication {
     @Test
