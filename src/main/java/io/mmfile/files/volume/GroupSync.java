@@ -30,11 +30,14 @@ final class GroupSync implements AutoCloseable {
 
   private final LinkedBlockingQueue<Waiter> queue = new LinkedBlockingQueue<>();
   private final long windowMs;
+  private final java.util.function.Consumer<Volume> onFailed;
   private final Thread thread;
   private volatile boolean closed;
 
-  GroupSync(long windowMs) {
+  /** {@code onFailed} hears of every volume whose fsync failed, before its waiters are failed. */
+  GroupSync(long windowMs, java.util.function.Consumer<Volume> onFailed) {
     this.windowMs = windowMs;
+    this.onFailed = onFailed;
     this.thread = new Thread(this::run, "mmfile-group-fsync");
     thread.setDaemon(true);
     thread.start();
@@ -78,6 +81,7 @@ final class GroupSync implements AutoCloseable {
           failed = e;
           v.writable = false;
           LOG.error("fsync of volume {} failed: {}", v.dat, e.getMessage());
+          onFailed.accept(v);
         }
       }
       IOException error = failed;

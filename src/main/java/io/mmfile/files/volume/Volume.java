@@ -243,6 +243,13 @@ final class Volume {
     }
   }
 
+  /** fsync of the index log alone: for a tombstone, which may be durable whatever became of the data. */
+  void forceIndex() throws IOException {
+    synchronized (indexMonitor) {
+      index.force(false);
+    }
+  }
+
   /** Reads the record an entry names and checks it; {@code null} when it is whole, else what is wrong. */
   String check(VolumeFormat.Entry e) throws IOException {
     return checkRecord(data, e, true);

@@ -92,7 +92,10 @@ public final class VolumeBlobStore implements BlobStore {
     this.options = options;
     this.fsync = fsync;
     this.dataVolume = dataVolume;
-    this.groupSync = fsync == MmfileConfig.Fsync.GROUP ? new GroupSync(fsyncWindowMs) : null;
+    // A volume whose fsync failed takes no more records (what the kernel dropped cannot be known): it
+    // leaves the writable list, so that the next commits start a new volume instead of waiting for it.
+    this.groupSync = fsync == MmfileConfig.Fsync.GROUP
+      ? new GroupSync(fsyncWindowMs, failed -> classOf(failed.expiresAtMs).seal(failed)) : null;
   }
 
   /**
@@ -466,12 +469,16 @@ public final class VolumeBlobStore implements BlobStore {
           stored.volume().liveFiles.incrementAndGet();
           stored.volume().liveBytes.addAndGet(stored.size());
         } else {
-          // Not acknowledged: make sure the record does not come back at the next start either.
+          // Not acknowledged: make sure the record does not come back at the next start either. The
+          // tombstone is forced on its own (the index log, not the data whose fsync failed) before the
+          // commit fails, so the upload's failure is answered only once its record is written off.
           stored.volume().garbageBytes.addAndGet(VolumeFormat.recordBytes(stored.size()));
           try {
             tombstone(key, stored);
+            stored.volume().forceIndex();
           } catch (IOException e) {
-            LOG.warn("could not write a tombstone for {}: {}", key, e.getMessage());
+            LOG.error("could not write off the unacknowledged record of {} in {}: {}; it is indexed again at the next"
+              + " start, with no file record naming it", key, stored.volume().dat, e.getMessage());
           }
         }
       });
@@ -631,6 +638,11 @@ public final class VolumeBlobStore implements BlobStore {
       garbage += v.garbageBytes.get();
     }
     return new Stats(volumes.size(), files, live, garbage);
+  }
+
+  /** A volume by id, or null; for tests that make its disk fail. */
+  Volume volume(int id) {
+    return volumes.get(id);
   }
 
   /** Whether a volume holds writes not yet fsynced; for tests of the fsync policy. */
