@@ -179,9 +179,15 @@ public final class FileRecordRepository {
     return withBlobs(records);
   }
 
+  /**
+   * The upload is answered once its record is in; a duplicate's own copy is removed behind it (its
+   * garbage row, committed with the record, makes sure it goes even if this node does not get to it).
+   * Waiting for that removal would put a delete, and on the volume store with {@code fsync=group} the
+   * fsync of its tombstone, in front of the answer of every duplicate.
+   */
   private Future<List<FileRecord>> withBlobs(List<FileRecord> records) {
     return referenceAndInsert(records, 1)
-      .compose(stored -> dropGarbage(duplicateBytes(stored)).map(stored));
+      .onSuccess(stored -> dropGarbage(duplicateBytes(stored)));
   }
 
   private Future<List<FileRecord>> referenceAndInsert(List<FileRecord> records, int attempt) {
@@ -337,17 +343,31 @@ public final class FileRecordRepository {
    * for the next {@link #sweepGarbage}; the caller is not failed for it (the bytes are nobody's).
    */
   private Future<Void> dropGarbage(List<String> keys) {
-    List<Future<Void>> dropped = new ArrayList<>();
+    if (keys.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Future<String>> dropped = new ArrayList<>();
     for (String key : keys) {
-      dropped.add(dropBytes.apply(key)
-        .compose(v -> pool.preparedQuery("DELETE FROM blob_garbage WHERE blob_key = ?").execute(Tuple.of(key)))
+      dropped.add(dropBytes.apply(key).map(key));
+    }
+    // one statement for the rows of every removed key (a batch's duplicates come together)
+    return Future.join(dropped).transform(ignored -> {
+      List<String> removed = dropped.stream().filter(Future::succeeded).map(Future::result).toList();
+      dropped.stream().filter(Future::failed).findFirst().ifPresent(f -> LOG.warn(
+        "could not remove {} unreferenced blobs yet (the garbage sweep tries again): {}",
+        dropped.stream().filter(Future::failed).count(), f.cause().getMessage()));
+      if (removed.isEmpty()) {
+        return Future.<Void>succeededFuture();
+      }
+      String marks = String.join(", ", java.util.Collections.nCopies(removed.size(), "?"));
+      return pool.preparedQuery("DELETE FROM blob_garbage WHERE blob_key IN (" + marks + ")")
+        .execute(Tuple.from(new ArrayList<Object>(removed)))
         .<Void>mapEmpty()
         .recover(t -> {
-          LOG.warn("could not remove the unreferenced bytes {} yet (the garbage sweep tries again): {}", key, t.getMessage());
+          LOG.warn("could not clear {} garbage rows (the garbage sweep does): {}", removed.size(), t.getMessage());
           return Future.succeededFuture();
-        }));
-    }
-    return Future.join(dropped).mapEmpty();
+        });
+    });
   }
 
   /**

@@ -67,6 +67,7 @@ class DedupS3MariaDbRedisIT extends DedupContract {
       String second = result(daoke.save(key, image, DURABLE)).getString("fileID");
       FileRecordRepository repository = node.server().stores().records();
       FileExpiry reclaim = new FileExpiry(node.server().stores());
+      eventually(() -> await(repository.blobTotals())[2] == 0);
       assertThat(node.durableFiles()).as("objects: the two uploads share one").hasSize(1);
       await(reclaim.reclaim(await(repository.find(first)).orElseThrow()));
 

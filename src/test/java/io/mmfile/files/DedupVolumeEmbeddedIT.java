@@ -48,6 +48,7 @@ class DedupVolumeEmbeddedIT extends DedupContract {
 
     upload(image, DURABLE);
     upload(image, DURABLE);
+    duplicatesRemoved();
 
     VolumeBlobStore.Stats after = volumes().stats();
     assertThat(after.files()).as("live records").isEqualTo(before.files() + 1);

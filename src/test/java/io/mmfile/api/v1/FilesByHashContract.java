@@ -119,6 +119,8 @@ abstract class FilesByHashContract {
   void postCreatesANewFileOnTheSameBytesThatOutlivesTheFirst() {
     Buffer image = newImage();
     String first = saved(app, image);
+    // the own copies of earlier tests' duplicate uploads are removed behind their answers
+    io.mmfile.support.TestServer.eventually(() -> await(server.server().stores().records().blobTotals())[2] == 0);
     long copies = server.durableFiles().size();
 
     HttpResponse<Buffer> created = api.operation("createFileByHash").path("sha256", ApiClient.sha256(image))
