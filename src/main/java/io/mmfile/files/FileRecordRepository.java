@@ -276,9 +276,10 @@ public final class FileRecordRepository {
     }
     // refs > 0 on every row there is: the delete that brings a row to 0 removes it in its transaction.
     upsert.append(" ON DUPLICATE KEY UPDATE refs = refs + 1");
-    // FOR UPDATE: the rows as they are once every transaction that holds them ended. A plain read could
-    // still show a row whose last reference another transaction is deleting (H2 lets an upsert insert
-    // beside such a row), and name a blob that is about to go.
+    // FOR UPDATE: a locking read, so the rows as they are now (the ones the upsert just inserted or
+    // counted, and locks), not as a snapshot of the transaction would show them. If two rows of the same
+    // content still show (seen on H2 before its blob transactions ran one at a time), the record takes
+    // its own row or the transaction is tried again.
     return conn.preparedQuery(upsert.toString()).execute(Tuple.from(values))
       .compose(v -> conn.preparedQuery("SELECT blob_key, blob_class, sha256, size FROM blobs WHERE sha256 IN (" + hashes
           + ") FOR UPDATE").execute(Tuple.from(hashValues)))
