@@ -367,7 +367,7 @@ abstract class ApiAccountsContract {
     }
 
     @Test
-    void tokensFromSrvWorkHereAndTheOtherWayRound() {
+    void tokensFromSrvWorkHereAndTheOtherWayRoundAndInWeidu() {
       String mobile = newMobile();
       assertThat(srv.post("verificationMsg", app("1").put("phonenumber", mobile)).getString("error")).isEqualTo("0");
       String uid = srv.post("account", app("1").put("phonenumber", mobile).put("password", PASSWORD)
@@ -385,11 +385,13 @@ abstract class ApiAccountsContract {
       JsonObject detail = srv.get("accountDetail", apiSession.getString("access_token"));
       assertThat(detail.getString("error")).isEqualTo("0");
       assertThat(detail.getJsonObject("data").getString("uid")).isEqualTo(uid);
+      assertThat(weiduProfile(uid, apiSession.getString("access_token")).statusCode()).as("weidu takes it too").isEqualTo(200);
       JsonObject srvRefresh = srv.post("token", app("1").put("refresh_token", apiSession.getString("refresh_token")));
       assertThat(srvRefresh.getString("error")).isEqualTo("0");
       // a logout through srv ends the session here too
       assertThat(srv.post("logout", app("1"), srvRefresh.getString("access_token")).getString("error")).isEqualTo("0");
       problem(send(api.operation("getMe"), null, srvRefresh.getString("access_token")), 401, "unauthorized");
+      assertThat(weiduProfile(uid, srvRefresh.getString("access_token")).statusCode()).isEqualTo(401);
     }
 
     @Test
@@ -563,6 +565,12 @@ abstract class ApiAccountsContract {
       assertThat(await(server.server().appKeys().list())).hasSize((int) before);
       assertThat(audited()).anySatisfy(l -> assertThat(l).startsWith("api account " + id + " refused: POST /api/v1/app-keys"));
     }
+  }
+
+  /** weidu's own profile read, with a Bearer token. */
+  HttpResponse<Buffer> weiduProfile(String uid, String token) {
+    return await(http.web().get("/weidu/api/v1/users/accountinfo").addQueryParam("user_id", uid)
+      .putHeader("Authorization", "Bearer " + token).send());
   }
 
   static String sign(String privatePem, String keyId, JsonObject claims) {
