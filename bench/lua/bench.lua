@@ -10,13 +10,24 @@
 --   BENCH_EXPECT        with the hook, a 2xx response whose body lacks this text counts as an error
 --                       (bench/run: "ERRORCODE":"0" for mmfile and the peer, empty for nginx, whose
 --                       answers have no body: searched all the same, so wrk does the same work).
+--   BENCH_TAG           "distinct": the body's PLACEHOLDER (a JPEG comment bench/tools/GenJpeg.java
+--                       writes into the image) is overwritten in every request with a tag unique to
+--                       this wrk run, thread and request, so every upload carries new file bytes of
+--                       the same length; "same": overwritten with one tag for the whole run, so every
+--                       request of the run is identical (the duplicate path of a deduplicating store).
+--                       Either way request() builds the request in Lua, the same work for every server.
+--   BENCH_RUN_ID        with BENCH_TAG, digits naming this wrk run (bench/run: a new one per run), so
+--                       no run repeats the bytes of an earlier one.
 --
--- Every request is the same pre-built byte string (no per-request Lua), so the load generator's cost
--- per request is the same for every server. done() prints one machine-readable BENCH_RESULT line.
+-- Without BENCH_TAG every request is the same pre-built byte string (no per-request Lua). done()
+-- prints one machine-readable BENCH_RESULT line.
 
 local threads = {}
+local next_id = 0
 
 function setup(thread)
+  thread:set("thread_id", next_id)
+  next_id = next_id + 1
   table.insert(threads, thread)
 end
 
@@ -37,6 +48,27 @@ if body_path and body_path ~= "" then
   end
 else
   wrk.method = os.getenv("BENCH_METHOD") or "GET"
+end
+
+-- Must match GenJpeg.PLACEHOLDER: a prefix and 48 digits, overwritten by 48 digits of tag.
+local PLACEHOLDER = "mmfile-bench-tag:" .. string.rep("0", 48)
+local tag_mode = os.getenv("BENCH_TAG")
+if tag_mode and tag_mode ~= "" and wrk.body then
+  local at = string.find(wrk.body, PLACEHOLDER, 1, true)
+  assert(at, "BENCH_TAG is set but the body holds no placeholder (bench/tools/GenJpeg.java)")
+  local head = string.sub(wrk.body, 1, at + 16) -- up to and with the prefix "mmfile-bench-tag:"
+  local tail = string.sub(wrk.body, at + #PLACEHOLDER)
+  local run_id = os.getenv("BENCH_RUN_ID") or "0"
+  assert(string.match(run_id, "^%d+$") and #run_id <= 24, "BENCH_RUN_ID: up to 24 digits")
+  run_id = string.rep("0", 24 - #run_id) .. run_id
+  local distinct = tag_mode == "distinct"
+  local n = 0
+  -- thread_id is set by setup() in this thread's Lua state before its first request.
+  function request()
+    n = n + 1
+    local tag = string.format("%s%06d%018.0f", run_id, thread_id or 0, distinct and n or 0)
+    return wrk.format(nil, nil, nil, head .. tag .. tail)
+  end
 end
 
 -- An empty BENCH_EXPECT is still searched for (and found at once), so a server whose answers carry

@@ -15,9 +15,19 @@ import java.util.Random;
  * encoded by ImageIO at a size just under the target, then padded with COM (comment) segments placed
  * right before the EOI marker. Deterministic for a given size (fixed seed).
  *
+ * <p>The first COM segment starts with {@link #PLACEHOLDER}, which bench/lua/bench.lua overwrites in every
+ * request with a tag of the same length (unique per wrk run, thread and request): every upload carries
+ * new bytes while the image keeps its size, stays a JPEG and the saveImage sign (which covers the
+ * length, not the bytes) stays valid.
+ *
  * Usage (Java 11+ single-file launch): java GenJpeg.java OUT.jpg BYTES
  */
 public class GenJpeg {
+  /** Must match PLACEHOLDER in bench/lua/bench.lua: a prefix and 48 digits of tag. */
+  static final String PLACEHOLDER = "mmfile-bench-tag:" + "0".repeat(48);
+  /** A COM segment header (4 bytes) plus the placeholder: the least padding an image gets. */
+  private static final int MIN_PAD = 4 + PLACEHOLDER.length();
+
   public static void main(String[] args) throws IOException {
     if (args.length != 2) {
       System.err.println("usage: java GenJpeg.java OUT.jpg BYTES");
@@ -32,12 +42,12 @@ public class GenJpeg {
     // image fills 97-100% of the target, so padding stays a small part of the file.
     int side = (int) Math.sqrt(target / 0.6);
     byte[] jpeg = encode(side, side);
-    for (int i = 0; i < 20 && (jpeg.length > target - 8 || jpeg.length < target * 0.97); i++) {
+    for (int i = 0; i < 20 && (jpeg.length > target - MIN_PAD || jpeg.length < target * 0.97); i++) {
       double scale = Math.sqrt((target * 0.985) / jpeg.length);
       side = Math.max(16, (int) (side * scale));
       jpeg = encode(side, side);
     }
-    while (jpeg.length > target - 8) {
+    while (jpeg.length > target - MIN_PAD) {
       side = side * 97 / 100;
       jpeg = encode(side, side);
     }
@@ -74,6 +84,8 @@ public class GenJpeg {
     ByteArrayOutputStream out = new ByteArrayOutputStream(target);
     out.write(jpeg, 0, n - 2);
     int missing = target - n;
+    byte[] tag = PLACEHOLDER.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    boolean first = true;
     while (missing > 0) {
       // A segment is FF FE + 2 length bytes (counting themselves) + payload: at least 4 bytes.
       int segment = Math.min(missing, 65535 + 2);
@@ -86,8 +98,9 @@ public class GenJpeg {
       out.write(((payload + 2) >> 8) & 0xFF);
       out.write((payload + 2) & 0xFF);
       for (int i = 0; i < payload; i++) {
-        out.write('.');
+        out.write(first && i < tag.length ? tag[i] : '.');
       }
+      first = false;
       missing -= segment;
     }
     out.write(0xFF);

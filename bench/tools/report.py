@@ -16,6 +16,7 @@ import subprocess
 
 CASE_TITLES = {
     "save100k": "saveImage, 100 KiB JPEG, durable store (isStorage=true)",
+    "save100k-dup": "saveImage, 100 KiB JPEG, durable store, every request of a point the same bytes (duplicates)",
     "save100k-cache": "saveImage, 100 KiB JPEG, cache store (no isStorage)",
     "save1m": "saveImage, 1 MiB JPEG, durable store",
     "get100k": "gainImage, 100 KiB file, keep-alive",
@@ -43,6 +44,8 @@ CASE_TARGET_LABELS = {
     ("get100k", "mmfile"): "mmfile, disk store",
     ("get100k-close", "mmfile"): "mmfile, disk store",
     ("save100k", "mmfile-mysql"): "mmfile, disk store, metadata on MariaDB",
+    ("save100k-dup", "mmfile"): "mmfile, disk store",
+    ("save100k-dup", "mmfile-mysql"): "mmfile, disk store, metadata on MariaDB",
     ("get100k", "mmfile-volume"): "mmfile, volume store",
 }
 # The durable stores and fsync policies compared in the durability section, in this order.
@@ -114,8 +117,8 @@ def reference(rows, case, conns, kind):
         target = "nginx-static" if kind == "nginx" else "webflux"
         return find(rows, case, target, conns)
     target = "nginx-put" if kind == "nginx" else "webflux"
-    # the cache-store case has no baselines of its own: compare with the durable 100 KiB case
-    return find(rows, "save100k" if case == "save100k-cache" else case, target, conns)
+    # the cache-store and duplicate cases have no baselines of their own: compare with the durable 100 KiB case
+    return find(rows, "save100k" if case in ("save100k-cache", "save100k-dup") else case, target, conns)
 
 
 CORES = 2
