@@ -16,6 +16,7 @@ import io.mmfile.api.v1.ApiReference;
 import io.mmfile.api.v1.ApiRoutes;
 import io.mmfile.api.v1.FilesByHashResource;
 import io.mmfile.api.v1.FilesResource;
+import io.mmfile.api.v1.TusRoutes;
 import io.mmfile.api.weidu.WeiduRoutes;
 import io.mmfile.auth.AppKeyAdmin;
 import io.mmfile.auth.AppKeyCache;
@@ -72,6 +73,8 @@ import io.mmfile.platform.NodeMetrics;
 import io.mmfile.platform.RedactedUrl;
 import io.mmfile.platform.RedisChannel;
 import io.mmfile.platform.RedisKeyValueStore;
+import io.mmfile.uploads.ResumableUploadRepository;
+import io.mmfile.uploads.ResumableUploads;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -127,6 +130,8 @@ public final class MmfileServer {
   private NodeMetrics.Refresher storeSizes;
   private final NodeMetrics metrics;
   private UploadGate gate;
+  private ResumableUploads resumable;
+  private long resumableSweepTimer = -1;
 
   public MmfileServer(Vertx vertx, MmfileConfig config) {
     this(vertx, config, Clock.systemUTC());
@@ -238,10 +243,13 @@ public final class MmfileServer {
         variants = new ImageVariants(vertx, stores, config.scaling());
         UploadExchange uploads = new UploadExchange(intake, gate, stores, clientAddress, metrics);
         FileDelivery delivery = new FileDelivery(stores, expiry, variants, config.http().cacheStoreMaxAgeSeconds());
+        resumable = new ResumableUploads(vertx, new ResumableUploadRepository(pool), intake, expiry, config.upload(),
+          config.uploads(), nodeId, config.dataDir().resolve("uploads"));
         Health health = new Health(pool, redis, volume,
           stores.durable() instanceof S3BlobStore s3 ? s3 : null);
         storeSizes = storeSizes();
         List<Dialect> dialects = new java.util.ArrayList<>(List.of(
+          new TusRoutes(resumable, accounts.tokens(), gate, clientAddress),
           new DaokeRoutes(new SaveImageHandler(uploads, appKeyCache, urls),
             new GainImageHandler(stores, expiry, delivery),
             new UserBindMobileHandler(appKeyCache, accounts), config.upload()),
@@ -258,8 +266,11 @@ public final class MmfileServer {
         HttpVerticle.Front front = new HttpVerticle.Front(nodeId, clientAddress,
           new AccessLog(config.observability().accessLog(), config.observability().jsonLogs(), nodeId), metrics,
           metricsEndpoint);
-        return vertx.deployVerticle(() -> new HttpVerticle(config, dialects, health, front),
-            new DeploymentOptions().setInstances(config.http().instances()))
+        return resumable.start()
+          .onSuccess(v -> resumableSweepTimer = vertx.setPeriodic(config.storage().sweepIntervalSeconds() * 1000L,
+            id -> resumable.sweep()))
+          .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, dialects, health, front),
+            new DeploymentOptions().setInstances(config.http().instances())))
           .recover(this::explainListenFailure);
       })
       .compose(deployment -> {
@@ -421,6 +432,9 @@ public final class MmfileServer {
     if (purgeTimer >= 0) {
       vertx.cancelTimer(purgeTimer);
     }
+    if (resumableSweepTimer >= 0) {
+      vertx.cancelTimer(resumableSweepTimer);
+    }
     if (volume != null) {
       volume.stop();
     }
@@ -492,6 +506,16 @@ public final class MmfileServer {
 
   public NodeMetrics metrics() {
     return metrics;
+  }
+
+  /** The node's resumable (tus) uploads; tests sweep them and look at their part files. */
+  public ResumableUploads resumableUploads() {
+    return resumable;
+  }
+
+  /** Rows of resumable uploads in the database (every node's). */
+  public Future<Long> resumableUploadRows() {
+    return resumable.rows();
   }
 
   /** Uploads in flight on this node right now. */

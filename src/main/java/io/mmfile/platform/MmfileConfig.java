@@ -34,7 +34,8 @@ public record MmfileConfig(
   AppKeys appKeys,
   Observability observability,
   Console console,
-  Api api) {
+  Api api,
+  Resumable uploads) {
 
   /**
    * {@code /api/v1}: how far an app key's signature may be from this node's clock; the largest JSON body;
@@ -42,6 +43,14 @@ public record MmfileConfig(
    * (empty = none).
    */
   public record Api(int signatureWindowSeconds, int maxJsonBytes, List<String> adminAccounts) {
+  }
+
+  /**
+   * tus resumable uploads ({@code /api/v1/uploads}): how long an upload lives after its last PATCH
+   * that moved it on ({@code uploads.expire-after}: a number of seconds, or with a unit {@code s},
+   * {@code m}, {@code h} or {@code d}).
+   */
+  public record Resumable(long expireAfterSeconds) {
   }
 
   /** The operator console: off without an admin password; how long a login lasts. */
@@ -332,7 +341,8 @@ public record MmfileConfig(
       observability(r),
       console(r),
       new Api(r.integer("api.signature-window-seconds", 1, 3600), r.integer("api.max-json-bytes", 1024, 16 * 1024 * 1024),
-        r.list("api.admin-accounts")));
+        r.list("api.admin-accounts")),
+      new Resumable(r.seconds("uploads.expire-after", 1, 365L * 86400)));
   }
 
   private static Console console(Reader r) {
@@ -628,6 +638,27 @@ public record MmfileConfig(
 
     int integer(String key, int min, int max) {
       return (int) longValue(key, min, max);
+    }
+
+    /** A duration in seconds: a whole number of seconds, or one followed by s, m, h or d ({@code 24h}). */
+    long seconds(String key, long min, long max) {
+      Object v = raw(key);
+      String text = String.valueOf(v).trim().toLowerCase(Locale.ROOT);
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,12})\\s*([smhd]?)").matcher(text);
+      if (v == null || !m.matches()) {
+        throw new ConfigException(key, "must be a duration such as 3600, 90m, 24h or 7d, got '" + v + "'");
+      }
+      long unit = switch (m.group(2)) {
+        case "m" -> 60;
+        case "h" -> 3600;
+        case "d" -> 86400;
+        default -> 1;
+      };
+      long value = Long.parseLong(m.group(1)) * unit;
+      if (value < min || value > max) {
+        throw new ConfigException(key, "must be between " + min + " and " + max + " seconds, got " + value);
+      }
+      return value;
     }
   }
 }
