@@ -16,7 +16,7 @@ import io.mmfile.api.v1.ApiReference;
 import io.mmfile.api.v1.ApiRoutes;
 import io.mmfile.api.v1.FilesByHashResource;
 import io.mmfile.api.v1.FilesResource;
-import io.mmfile.api.v1.TusRoutes;
+import io.mmfile.api.v1.UploadsResource;
 import io.mmfile.api.weidu.WeiduRoutes;
 import io.mmfile.auth.AppKeyAdmin;
 import io.mmfile.auth.AppKeyCache;
@@ -249,7 +249,6 @@ public final class MmfileServer {
           stores.durable() instanceof S3BlobStore s3 ? s3 : null);
         storeSizes = storeSizes();
         List<Dialect> dialects = new java.util.ArrayList<>(List.of(
-          new TusRoutes(resumable, accounts.tokens(), gate, clientAddress),
           new DaokeRoutes(new SaveImageHandler(uploads, appKeyCache, urls),
             new GainImageHandler(stores, expiry, delivery),
             new UserBindMobileHandler(appKeyCache, accounts), config.upload()),
@@ -293,7 +292,8 @@ public final class MmfileServer {
     FilesResource files = new FilesResource(stores, expiry, urls, uploads, delivery, admission);
     return new ApiRoutes(apiDocument, apiReference, admission, List.of(files, new FilesByHashResource(stores, files),
       new AccountsResource(accounts, clientAddress),
-      new AppKeysResource(accounts, appKeyAdmin, clientAddress, config.api().adminAccounts())));
+      new AppKeysResource(accounts, appKeyAdmin, clientAddress, config.api().adminAccounts()),
+      new UploadsResource(resumable, admission, gate, clientAddress)));
   }
 
   /** What the console's first panel shows: live counters, store usage and each engine's health. */

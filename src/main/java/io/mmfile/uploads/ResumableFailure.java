@@ -17,10 +17,12 @@ public final class ResumableFailure extends RuntimeException {
     CHECKSUM_MISMATCH,
     /** Larger than upload.max-bytes, or past the upload's length. */
     TOO_LARGE,
-    /** Another request is writing to the upload right now. */
+    /** Another request held the upload for too long (a commit or a termination that does not settle). */
     LOCKED,
     /** Another node holds the upload's bytes. */
-    ELSEWHERE
+    ELSEWHERE,
+    /** A newer request on the same upload took over while this one was reading its body. */
+    INTERRUPTED
   }
 
   private final Reason reason;

@@ -136,16 +136,19 @@ public final class ResumableUploads {
 
   /**
    * Appends the bytes of {@code body} at {@code offset}. {@code checksum}: the algorithm and digest
-   * the client sent, or null. {@code declaredLength}: the request's Content-Length, or -1. The result
+   * the client sent, or null. {@code signedSha256}: the SHA-256 an app key's signature says the body
+   * has, or null; checked like a checksum, but a mismatch is a bad signature. {@code declaredLength}: the request's Content-Length, or -1. The result
    * is the upload after this request ({@link ResumableUpload#complete()} when it became a file); a
    * request cut off mid-body completes too (with what counted), and nobody may be there to answer.
    * {@code clientGone} completes when the request's connection closes, which may be before this
    * request reads its body (or even before it holds the upload): then the body is cut off at once.
    */
   public Future<ResumableUpload> append(UploadOwner owner, String id, long offset, Checksum checksum,
-                                        ReadStream<Buffer> body, long declaredLength, Future<Void> clientGone) {
+                                        byte[] signedSha256, ReadStream<Buffer> body, long declaredLength,
+                                        Future<Void> clientGone) {
     body.pause();
     return claim(id).compose(claim -> {
+      LOG.debug("upload {}: PATCH at {} holds the upload", id, offset);
       clientGone.onComplete(v -> claim.bodyGone = true);
       return live(owner, id)
       .compose(upload -> {
@@ -170,7 +173,7 @@ public final class ResumableUploads {
           // every byte is in, but the commit did not happen (it failed, or the node died before it)
           return commit(upload);
         }
-        return new Append(upload, checksum, body, claim, clientGone).run()
+        return new Append(upload, checksum, signedSha256, body, claim, clientGone).run()
           .compose(after -> after.offset() == after.length() ? commit(after) : Future.succeededFuture(after));
       })
       .onComplete(ar -> release(id, claim));
@@ -346,19 +349,25 @@ public final class ResumableUploads {
   /** A request's hold on an upload; {@code bodyGone} once its client went away, {@code done} when it settled. */
   private static final class Claim {
     final Promise<Void> done = Promise.promise();
+    /** Completed when a newer request wants the upload: a PATCH still reading stops there. */
+    final Promise<Void> interrupt = Promise.promise();
     volatile boolean bodyGone;
   }
 
+  /**
+   * The upload for this request. A PATCH still reading another body is interrupted, as tusd does: what
+   * it received counts, and this request goes on once it settled. A client that comes back is the same
+   * client, whose earlier connection the server may not have seen close yet (a close that arrives while
+   * a request is paused, during its checks, can go unnoticed until its idle timeout). A commit or a
+   * termination is waited for; past {@link #SETTLE_WAIT_MS} the request is refused as locked.
+   */
   private Future<Claim> claim(String id) {
     Claim mine = new Claim();
     Claim held = claims.putIfAbsent(id, mine);
     if (held == null) {
       return Future.succeededFuture(mine);
     }
-    if (!held.bodyGone) {
-      return Future.failedFuture(new ResumableFailure(ResumableFailure.Reason.LOCKED,
-        "another request is writing to this upload"));
-    }
+    held.interrupt.tryComplete();
     return waitFor(held).compose(v -> claim(id));
   }
 
@@ -401,6 +410,8 @@ public final class ResumableUploads {
     private final ResumableUpload upload;
     private final Checksum checksum;
     private final MessageDigest digest;
+    private final byte[] signedSha256;
+    private final MessageDigest signedDigest;
     private final ReadStream<Buffer> body;
     private final Claim claim;
     private final Future<Void> clientGone;
@@ -408,17 +419,21 @@ public final class ResumableUploads {
     private PartWriter writer;
     private long received;
     private boolean tooLarge;
+    private boolean interrupted;
     private long lastDataMs;
     private boolean pausedByUs;
 
-    Append(ResumableUpload upload, Checksum checksum, ReadStream<Buffer> body, Claim claim, Future<Void> clientGone) {
+    Append(ResumableUpload upload, Checksum checksum, byte[] signedSha256, ReadStream<Buffer> body, Claim claim,
+           Future<Void> clientGone) {
       this.clientGone = clientGone;
+      this.signedSha256 = signedSha256;
       this.upload = upload;
       this.checksum = checksum;
       this.body = body;
       this.claim = claim;
       try {
         this.digest = checksum == null ? null : MessageDigest.getInstance(Checksum.jdkName(checksum.algorithm()));
+        this.signedDigest = signedSha256 == null ? null : MessageDigest.getInstance("SHA-256");
       } catch (java.security.NoSuchAlgorithmException e) {
         throw new IllegalStateException("SHA-1 and SHA-256 are part of every JDK", e);
       }
@@ -459,6 +474,12 @@ public final class ResumableUploads {
       if (body instanceof io.vertx.core.http.HttpServerRequest request && request.isEnded()) {
         ended.tryComplete(true);
       }
+      claim.interrupt.future().onComplete(v -> {
+        if (ended.tryComplete(false)) {
+          LOG.debug("upload {}: interrupted by a newer request after {} bytes", upload.id(), received);
+          interrupted = true;
+        }
+      });
       // a close seen before the handlers above were set reached nobody: this says it again
       clientGone.onComplete(v -> {
         if (!ended.future().isComplete()) {
@@ -467,6 +488,7 @@ public final class ResumableUploads {
         ended.tryComplete(false);
       });
       lastDataMs = System.currentTimeMillis();
+      LOG.debug("upload {}: reading the body from {}", upload.id(), upload.offset());
       long idleMs = limits.idleTimeoutSeconds() * 1000L;
       long timer = vertx.setPeriodic(Math.max(50, idleMs / 4), id -> {
         if (!pausedByUs && System.currentTimeMillis() - lastDataMs > idleMs) {
@@ -495,6 +517,11 @@ public final class ResumableUploads {
           digest.update(bytes);
         }
       }
+      if (signedDigest != null) {
+        for (java.nio.ByteBuffer bytes : BufferSlices.nio(data)) {
+          signedDigest.update(bytes);
+        }
+      }
       if (writer.write(data)) {
         pausedByUs = true;
         body.pause();
@@ -515,18 +542,27 @@ public final class ResumableUploads {
           refusal = new ResumableFailure(ResumableFailure.Reason.CHECKSUM_MISMATCH,
             "the request was cut off before its end; its checksum cannot be checked");
         }
-        if (refusal != null) {
-          ResumableFailure why = refusal;
-          return writer.truncate(upload.offset()).transform(ignored -> Future.failedFuture(why));
+        RuntimeException why = refusal;
+        if (why == null && signedDigest != null && (!complete || !MessageDigest.isEqual(signedDigest.digest(), signedSha256))) {
+          why = Failure.of(Failure.Kind.BAD_SIGNATURE, "the body does not match the hash its signature covers");
         }
+        if (why != null) {
+          RuntimeException refused = why;
+          return writer.truncate(upload.offset()).transform(ignored -> Future.failedFuture(refused));
+        }
+        Future<ResumableUpload> after;
         if (written == 0) {
-          return Future.succeededFuture(upload);
+          after = Future.succeededFuture(upload);
+        } else {
+          long offset = upload.offset() + written;
+          long expires = System.currentTimeMillis() + expireAfterMs;
+          after = repository.advance(upload.id(), upload.offset(), offset, expires).compose(moved -> moved
+            ? Future.succeededFuture(upload.withOffset(offset, expires))
+            : Future.failedFuture(new ResumableFailure(ResumableFailure.Reason.GONE, "the upload was terminated")));
         }
-        long offset = upload.offset() + written;
-        long expires = System.currentTimeMillis() + expireAfterMs;
-        return repository.advance(upload.id(), upload.offset(), offset, expires).compose(moved -> moved
-          ? Future.succeededFuture(upload.withOffset(offset, expires))
-          : Future.failedFuture(new ResumableFailure(ResumableFailure.Reason.GONE, "the upload was terminated")));
+        return !interrupted ? after : after.compose(counted -> Future.failedFuture(new ResumableFailure(
+          ResumableFailure.Reason.INTERRUPTED, "a newer request on this upload took over; the bytes up to "
+          + counted.offset() + " count")));
       });
     }
   }

@@ -25,8 +25,8 @@ public final class CuttingProxy implements AutoCloseable {
 
   private final ServerSocket listener;
   private final int targetPort;
-  private final List<Socket> open = new CopyOnWriteArrayList<>();
-  private final List<Socket> nodeSides = new CopyOnWriteArrayList<>();
+  /** Both sockets of each connection, added and cut under {@link #lock}, so a connection is cut whole or not at all. */
+  private final List<Socket[]> open = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   private long budget = -1;
   private Fault fault;
@@ -72,12 +72,15 @@ public final class CuttingProxy implements AutoCloseable {
 
   /** Closes every connection now and lets new ones pass. */
   public void cutAll() {
-    for (Socket socket : open) {
-      closeQuietly(socket);
+    synchronized (lock) {
+      // the node's side first, so the node sees its request end before the client can come back
+      for (Socket[] pair : open) {
+        closeQuietly(pair[1]);
+        closeQuietly(pair[0]);
+      }
+      open.clear();
+      stalled = false;
     }
-    open.clear();
-    nodeSides.clear();
-    stalled = false;
   }
 
   private void accept() {
@@ -93,18 +96,19 @@ public final class CuttingProxy implements AutoCloseable {
         }
         client.setTcpNoDelay(true);
         server.setTcpNoDelay(true);
-        open.add(client);
-        open.add(server);
-        nodeSides.add(server);
-        pump(client, server, true);
-        pump(server, client, false);
+        Socket[] pair = {client, server};
+        synchronized (lock) {
+          open.add(pair);
+        }
+        pump(client, server, true, pair);
+        pump(server, client, false, pair);
       } catch (IOException e) {
         return;
       }
     }
   }
 
-  private void pump(Socket from, Socket to, boolean upstream) {
+  private void pump(Socket from, Socket to, boolean upstream, Socket[] pair) {
     Thread thread = new Thread(() -> {
       byte[] buffer = new byte[8192];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -146,9 +150,7 @@ public final class CuttingProxy implements AutoCloseable {
       } finally {
         closeQuietly(from);
         closeQuietly(to);
-        open.remove(from);
-        open.remove(to);
-        nodeSides.remove(upstream ? to : from);
+        open.remove(pair);
       }
     }, upstream ? "cutting-proxy-up" : "cutting-proxy-down");
     thread.setDaemon(true);
@@ -163,10 +165,6 @@ public final class CuttingProxy implements AutoCloseable {
       latch = tripped;
     }
     if (what == Fault.CUT) {
-      // the node's side first, so the node sees its request end before the client can come back
-      for (Socket socket : nodeSides) {
-        closeQuietly(socket);
-      }
       cutAll();
       latch.countDown();
     } else {

@@ -1,6 +1,8 @@
 package io.mmfile.uploads;
 
+import io.mmfile.auth.AppKey;
 import io.mmfile.files.FileRecord;
+import io.mmfile.support.ApiClient;
 import io.mmfile.support.Backend;
 import io.mmfile.support.CuttingProxy;
 import io.mmfile.support.DaokeClient;
@@ -346,6 +348,92 @@ abstract class ResumableUploadsContract {
       assertThat(tus.create(10, "filename not*base64").statusCode()).isEqualTo(400);
       assertThat(tus.create(10, "a " + java.util.Base64.getEncoder().encodeToString("x".getBytes()) + ",a").statusCode())
         .isEqualTo(400);
+    }
+  }
+
+  /** Every operation of the uploads tag, called as the document names it, with both kinds of credentials. */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class ThroughTheDocument {
+    ApiClient api;
+    AppKey app;
+
+    @BeforeAll
+    void client() {
+      api = new ApiClient(server.port());
+      app = server.newAppKey();
+    }
+
+    @AfterAll
+    void close() {
+      api.close();
+    }
+
+    String idOf(io.vertx.ext.web.client.HttpResponse<Buffer> created) {
+      String location = created.getHeader("Location");
+      return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    @Test
+    void theCapabilitiesNeedNoCredentials() {
+      var response = api.operation("getUploadCapabilities").send();
+      assertThat(response.statusCode()).isEqualTo(204);
+      assertThat(response.getHeader("Tus-Version")).isEqualTo("1.0.0");
+      assertThat(response.getHeader("Tus-Checksum-Algorithm")).contains("sha256");
+    }
+
+    @Test
+    void anAppKeyUploadsWithItsSignatureAndOwnsTheFile() throws Exception {
+      byte[] bytes = image(40_000, 7);
+      var created = api.operation("createUpload").signed(app).header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", Integer.toString(bytes.length))
+        .header("Upload-Metadata", TusHttp.metadata(Map.of("filename", "cam.png"))).send();
+      assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+      String id = idOf(created);
+      var head = api.operation("getUploadOffset").path("id", id).signed(app).header("Tus-Resumable", "1.0.0").send();
+      assertThat(head.statusCode()).isEqualTo(200);
+      assertThat(head.getHeader("Upload-Offset")).isEqualTo("0");
+      // a signed hash the bytes do not match: refused as a bad signature, nothing counts
+      var forged = api.operation("appendToUpload").path("id", id).signed(app).header("Tus-Resumable", "1.0.0")
+        .header("Upload-Offset", "0").contentHash(ApiClient.sha256(Buffer.buffer("other bytes")))
+        .body(Buffer.buffer(bytes), "application/offset+octet-stream").send();
+      assertThat(forged.statusCode()).isEqualTo(401);
+      assertThat(forged.bodyAsJsonObject().getString("code")).isEqualTo("bad_signature");
+      assertThat(tus.head(TusHttp.PATH + "/" + id).statusCode()).as("another account's view").isEqualTo(404);
+      var appended = api.operation("appendToUpload").path("id", id).signed(app).header("Tus-Resumable", "1.0.0")
+        .header("Upload-Offset", "0").body(Buffer.buffer(bytes), "application/offset+octet-stream").send();
+      assertThat(appended.statusCode()).as(appended.bodyAsString()).isEqualTo(204);
+      String fileId = appended.getHeader("Mmfile-File-Id");
+      FileRecord record = await(server.server().stores().records().find(fileId)).orElseThrow();
+      assertThat(record.appKey()).isEqualTo(app.appKey());
+      assertThat(record.accountId()).isNull();
+      assertThat(gainImage(fileId)).isEqualTo(bytes);
+    }
+
+    @Test
+    void anOverriddenPostPatchesAndTerminates() {
+      var created = api.operation("createUpload").bearer(token).header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", "1000").send();
+      assertThat(created.statusCode()).isEqualTo(201);
+      String id = idOf(created);
+      var patched = api.operation("overrideUploadMethod").path("id", id).bearer(token).header("Tus-Resumable", "1.0.0")
+        .header("X-HTTP-Method-Override", "PATCH").header("Upload-Offset", "0")
+        .body(Buffer.buffer(new byte[600]), "application/offset+octet-stream").send();
+      assertThat(patched.statusCode()).isEqualTo(204);
+      assertThat(patched.getHeader("Upload-Offset")).isEqualTo("600");
+      var wrongType = api.operation("appendToUpload").path("id", id).bearer(token).header("Tus-Resumable", "1.0.0")
+        .header("Upload-Offset", "600").body(Buffer.buffer(new byte[10]), "application/octet-stream").send();
+      assertThat(wrongType.statusCode()).isEqualTo(415);
+      var badOffset = api.operation("appendToUpload").path("id", id).bearer(token).header("Tus-Resumable", "1.0.0")
+        .header("Upload-Offset", "minus one").body(Buffer.buffer(new byte[10]), "application/offset+octet-stream").send();
+      assertThat(badOffset.statusCode()).isEqualTo(400);
+      assertThat(badOffset.bodyAsJsonObject().getString("parameter")).isEqualTo("Upload-Offset");
+      var terminated = api.operation("terminateUpload").path("id", id).bearer(token).header("Tus-Resumable", "1.0.0").send();
+      assertThat(terminated.statusCode()).isEqualTo(204);
+      assertThat(server.server().resumableUploads().partOf(id)).doesNotExist();
+      var gone = api.operation("overrideUploadMethod").path("id", id).bearer(token).header("Tus-Resumable", "1.0.0")
+        .header("X-HTTP-Method-Override", "DELETE").send();
+      assertThat(gone.statusCode()).isEqualTo(404);
     }
   }
 

@@ -1,9 +1,7 @@
 package io.mmfile.api.v1;
 
-import io.mmfile.auth.TokenService;
 import io.mmfile.files.UploadGate;
 import io.mmfile.platform.ClientAddress;
-import io.mmfile.platform.Dialect;
 import io.mmfile.platform.Failure;
 import io.mmfile.platform.RequestTrace;
 import io.mmfile.uploads.ResumableFailure;
@@ -12,12 +10,11 @@ import io.mmfile.uploads.ResumableUploads;
 import io.mmfile.uploads.UploadMetadata;
 import io.mmfile.uploads.UploadOwner;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,53 +22,58 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * tus 1.0 at {@code /api/v1/uploads} (https://tus.io/protocols/resumable-upload): the core protocol
+ * {@code /api/v1/uploads}: tus 1.0 (https://tus.io/protocols/resumable-upload), the core protocol
  * (HEAD, PATCH, OPTIONS) and the {@code creation}, {@code creation-with-upload}, {@code termination},
- * {@code expiration} and {@code checksum} extensions, over {@link ResumableUploads}. The routes stream:
- * a PATCH body goes to the part file as it arrives, never through a body-buffering handler. Protocol
- * answers keep the statuses tus gives them (409 offset mismatch, 412 version, 413 too large, 410 gone,
- * 460 checksum mismatch), with an RFC 9457 problem+json body; the PATCH that completes an upload
- * answers its file's id in {@code Mmfile-File-Id}.
+ * {@code expiration} and {@code checksum} extensions, over {@link ResumableUploads}. The operations are
+ * the document's ({@code tags: [uploads]}); those with a body are streamed: it goes to the part file as
+ * it arrives, never through a body-buffering handler. tus's own answers keep its statuses (409 offset
+ * mismatch, 412 version, 413 too large, 410 gone, 423 locked, 460 checksum mismatch) with a problem
+ * body; the PATCH that completes an upload answers its file's id in {@code Mmfile-File-Id}.
  */
-public final class TusRoutes implements Dialect {
-  private static final Logger LOG = LoggerFactory.getLogger(TusRoutes.class);
-  public static final String PATH = "/api/v1/uploads";
+public final class UploadsResource implements ApiResource {
+  private static final Logger LOG = LoggerFactory.getLogger(UploadsResource.class);
+  public static final String PATH = ApiRoutes.BASE + "/uploads";
   public static final String VERSION = "1.0.0";
   public static final String EXTENSIONS = "creation,creation-with-upload,termination,expiration,checksum";
   public static final String CHECKSUM_ALGORITHMS = "sha1,sha256";
   public static final String FILE_ID = "Mmfile-File-Id";
   static final String OFFSET_STREAM = "application/offset+octet-stream";
-  private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
+  private static final String CLIENT_GONE = "mmfile.uploads.client-gone";
   private static final Pattern NUMBER = Pattern.compile("\\d{1,19}");
   /** How long a refused request's unread body is read and dropped before its connection is closed. */
   private static final long DRAIN_MS = 10_000;
+  private static final byte[] EMPTY_SHA256 = HexFormat.of().parseHex(
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
   private final ResumableUploads uploads;
-  private final TokenService tokens;
+  private final ApiAdmission admission;
   private final UploadGate gate;
   private final ClientAddress clientAddress;
 
-  public TusRoutes(ResumableUploads uploads, TokenService tokens, UploadGate gate, ClientAddress clientAddress) {
+  public UploadsResource(ResumableUploads uploads, ApiAdmission admission, UploadGate gate, ClientAddress clientAddress) {
     this.uploads = uploads;
-    this.tokens = tokens;
+    this.admission = admission;
     this.gate = gate;
     this.clientAddress = clientAddress;
   }
 
   @Override
-  public void mount(Router router) {
-    router.options(PATH).handler(this::options);
-    router.options(PATH + "/:id").handler(this::options);
-    router.post(PATH).handler(this::create);
-    router.head(PATH + "/:id").handler(this::head);
-    router.patch(PATH + "/:id").handler(this::patch);
-    router.delete(PATH + "/:id").handler(this::terminate);
-    router.post(PATH + "/:id").handler(this::overridden);
+  public Map<String, Handler<RoutingContext>> operations() {
+    return Map.of(
+      "getUploadCapabilities", this::options,
+      "createUpload", this::create,
+      "getUploadOffset", ctx -> head(ctx, ApiRequest.of(ctx)),
+      "appendToUpload", ctx -> admitted(ctx, admitted -> patch(ctx, admitted)),
+      "terminateUpload", ctx -> terminate(ctx, ApiRequest.of(ctx)),
+      "overrideUploadMethod", this::overridden);
   }
 
   /**
@@ -80,26 +82,24 @@ public final class TusRoutes implements Dialect {
    */
   private void overridden(RoutingContext ctx) {
     String method = ctx.request().getHeader("X-HTTP-Method-Override");
-    switch (method == null ? "" : method.trim().toUpperCase(java.util.Locale.ROOT)) {
-      case "PATCH" -> patch(ctx);
-      case "DELETE" -> terminate(ctx);
-      case "HEAD" -> head(ctx);
-      default -> {
-        ctx.request().pause();
-        refuse(ctx, 405, "POST on an upload needs X-HTTP-Method-Override: PATCH, DELETE or HEAD");
+    admitted(ctx, admitted -> {
+      switch (method.trim().toUpperCase(java.util.Locale.ROOT)) {
+        case "PATCH" -> patch(ctx, admitted);
+        case "DELETE" -> terminate(ctx, admitted);
+        default -> head(ctx, admitted);
       }
-    }
+    });
   }
 
-  @Override
-  public boolean answerUnrouted(RoutingContext ctx, int status) {
-    String path = ctx.normalizedPath();
-    if (path == null || !(path.equals(PATH) || path.startsWith(PATH + "/"))) {
-      return false;
+  /** A streamed operation: the version, then the document's checks (credentials, headers), the body unread. */
+  private void admitted(RoutingContext ctx, Handler<ApiRequest> next) {
+    ctx.request().pause();
+    // from the start: a client that goes away during the checks must be seen too
+    watchClient(ctx);
+    if (!speaksTus(ctx)) {
+      return;
     }
-    ctx.response().putHeader("Tus-Resumable", VERSION);
-    problem(ctx, status, status == 404 ? "no such resource" : status == 405 ? "method not allowed" : "internal error");
-    return true;
+    admission.admit(ctx).onSuccess(next).onFailure(t -> refuse(ctx, t));
   }
 
   /** Protocol discovery: no credentials needed. */
@@ -115,11 +115,11 @@ public final class TusRoutes implements Dialect {
 
   /** POST: creation, and creation-with-upload when the request carries bytes. */
   private void create(RoutingContext ctx) {
+    admitted(ctx, admitted -> create(ctx, admitted));
+  }
+
+  private void create(RoutingContext ctx, ApiRequest admitted) {
     HttpServerRequest request = ctx.request();
-    request.pause();
-    if (!speaksTus(ctx)) {
-      return;
-    }
     long length;
     UploadMetadata metadata;
     ResumableUploads.Checksum checksum;
@@ -151,13 +151,14 @@ public final class TusRoutes implements Dialect {
       return;
     }
     Future<Void> clientGone = watchClient(ctx);
-    owner(ctx)
-      .compose(owner -> uploads.create(owner, length, metadata).compose(created -> {
+    UploadOwner owner = owner(admitted);
+    signed(admitted, withBytes)
+      .compose(signed -> uploads.create(owner, length, metadata).compose(created -> {
         ctx.response().putHeader(HttpHeaders.LOCATION, PATH + "/" + created.id());
         if (!withBytes && created.length() > 0) {
           return Future.succeededFuture(created);
         }
-        return uploads.append(owner, created.id(), 0, checksum, request, declaredLength(request), clientGone);
+        return uploads.append(owner, created.id(), 0, checksum, signed, request, declaredLength(request), clientGone);
       }))
       .onComplete(ar -> {
         if (permit != null) {
@@ -173,12 +174,9 @@ public final class TusRoutes implements Dialect {
       });
   }
 
-  private void head(RoutingContext ctx) {
-    String id = id(ctx);
-    if (id == null) {
-      return;
-    }
-    owner(ctx).compose(owner -> uploads.status(owner, id)).onComplete(ar -> {
+  private void head(RoutingContext ctx, ApiRequest admitted) {
+    String id = admitted.path("id");
+    uploads.status(owner(admitted), id).onComplete(ar -> {
       if (ar.failed()) {
         refuse(ctx, ar.cause());
         return;
@@ -195,21 +193,14 @@ public final class TusRoutes implements Dialect {
     });
   }
 
-  private void patch(RoutingContext ctx) {
+  private void patch(RoutingContext ctx, ApiRequest admitted) {
     HttpServerRequest request = ctx.request();
-    request.pause();
-    if (!speaksTus(ctx)) {
-      return;
-    }
-    String id = id(ctx);
-    if (id == null) {
-      return;
-    }
+    String id = admitted.path("id");
     long offset;
     ResumableUploads.Checksum checksum;
     try {
       if (!OFFSET_STREAM.equals(contentType(request))) {
-        refuse(ctx, 415, "a PATCH body must be " + OFFSET_STREAM);
+        refuse(ctx, 415, "unsupported_media_type", "Unsupported media type", "a PATCH body must be " + OFFSET_STREAM);
         return;
       }
       offset = number(request, "Upload-Offset");
@@ -223,8 +214,9 @@ public final class TusRoutes implements Dialect {
       return;
     }
     Future<Void> clientGone = watchClient(ctx);
-    owner(ctx)
-      .compose(owner -> uploads.append(owner, id, offset, checksum, request, declaredLength(request), clientGone))
+    signed(admitted, true)
+      .compose(signed -> uploads.append(owner(admitted), id, offset, checksum, signed, request, declaredLength(request),
+        clientGone))
       .onComplete(ar -> {
         permit.release();
         if (ar.failed()) {
@@ -237,16 +229,12 @@ public final class TusRoutes implements Dialect {
       });
   }
 
-  private void terminate(RoutingContext ctx) {
-    ctx.request().pause();
+  private void terminate(RoutingContext ctx, ApiRequest admitted) {
     if (!speaksTus(ctx)) {
       return;
     }
-    String id = id(ctx);
-    if (id == null) {
-      return;
-    }
-    owner(ctx).compose(owner -> uploads.terminate(owner, id)).onComplete(ar -> {
+    String id = admitted.path("id");
+    signed(admitted, false).compose(v -> uploads.terminate(owner(admitted), id)).onComplete(ar -> {
       if (ar.failed()) {
         refuse(ctx, ar.cause());
         return;
@@ -272,19 +260,10 @@ public final class TusRoutes implements Dialect {
   private boolean speaksTus(RoutingContext ctx) {
     if (!VERSION.equals(ctx.request().getHeader("Tus-Resumable"))) {
       ctx.response().putHeader("Tus-Version", VERSION);
-      refuse(ctx, 412, "Tus-Resumable must be " + VERSION);
+      refuse(ctx, 412, "unsupported_version", "Unsupported tus version", "Tus-Resumable must be " + VERSION);
       return false;
     }
     return true;
-  }
-
-  private String id(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
-    if (id == null || !ID.matcher(id).matches()) {
-      refuse(ctx, 404, "no such upload");
-      return null;
-    }
-    return id;
   }
 
   private static long number(HttpServerRequest request, String header) {
@@ -353,13 +332,28 @@ public final class TusRoutes implements Dialect {
 
   // ---- who, and how many
 
-  /** The caller, from a Bearer access token (the same tokens as srv and weidu). */
-  private Future<UploadOwner> owner(RoutingContext ctx) {
-    String token = TokenService.bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
-    if (token == null) {
-      return Future.failedFuture(Failure.of(Failure.Kind.UNAUTHORIZED, "an access token is needed (Authorization: Bearer)"));
+  /** Who the upload is for: the account of an access token, or the app key of a signature. */
+  private static UploadOwner owner(ApiRequest admitted) {
+    Caller caller = admitted.caller();
+    return caller.isAccount() ? UploadOwner.account(caller.accountId()) : UploadOwner.app(caller.appKey());
+  }
+
+  /**
+   * The body hash an app key signed, as a digest the bytes must match (checked as they arrive, like a
+   * checksum), or null when nothing was signed. A request that takes no bytes must have signed the hash
+   * of an empty body.
+   */
+  private static Future<byte[]> signed(ApiRequest admitted, boolean takesBytes) {
+    Caller caller = admitted.caller();
+    if (caller == null || !caller.bodyHashSigned()) {
+      return Future.succeededFuture();
     }
-    return tokens.authenticate(token).map(who -> UploadOwner.account(who.uid()));
+    byte[] digest = HexFormat.of().parseHex(caller.contentSha256());
+    if (!takesBytes && !MessageDigest.isEqual(digest, EMPTY_SHA256)) {
+      return Future.failedFuture(Failure.of(Failure.Kind.BAD_SIGNATURE, HmacSignature.CONTENT_SHA256
+        + " does not match the body"));
+    }
+    return Future.succeededFuture(digest);
   }
 
   /** A place in the node's upload gate for a request with bytes, or a 503 answer and null. */
@@ -380,64 +374,57 @@ public final class TusRoutes implements Dialect {
    * body is cut off there, and a later request on the upload waits for this one to settle.
    */
   private static Future<Void> watchClient(RoutingContext ctx) {
+    Future<Void> watched = ctx.get(CLIENT_GONE);
+    if (watched != null) {
+      return watched;
+    }
     io.vertx.core.Promise<Void> gone = io.vertx.core.Promise.promise();
     ctx.response().closeHandler(v -> {
+      LOG.debug("{} {}: the client went away", ctx.request().method(), ctx.request().path());
       gone.tryComplete();
       // this handler takes the place of the one the access log set (a response has one)
       RequestTrace.of(ctx).ifPresent(RequestTrace::closed);
     });
+    if (ctx.response().closed()) {
+      gone.tryComplete();
+    }
+    ctx.put(CLIENT_GONE, gone.future());
     return gone.future();
   }
 
   // ---- answers
 
   private void refuse(RoutingContext ctx, Throwable t) {
+    Problem problem;
     if (t instanceof ResumableFailure rf) {
-      refuse(ctx, switch (rf.reason()) {
-        case NOT_FOUND -> 404;
-        case GONE -> 410;
-        case OFFSET_MISMATCH -> 409;
-        case CHECKSUM_MISMATCH -> 460;
-        case TOO_LARGE -> 413;
-        case LOCKED -> 423;
-        case ELSEWHERE -> 421;
-      }, rf.getMessage());
-      return;
-    }
-    Failure failure = Failure.wrap(t, Failure.Kind.STORE_FAILED);
-    RequestTrace.noteFailure(ctx, failure);
-    int status = switch (failure.kind()) {
-      case INVALID_PARAMETER, EMPTY_BODY, MALFORMED_BODY -> 400;
-      case UNAUTHORIZED, TOKEN_EXPIRED, SESSION_REPLACED, BAD_SIGNATURE -> 401;
-      case FORBIDDEN -> 403;
-      case NOT_FOUND -> 404;
-      case CONFLICT -> 409;
-      case UNSUPPORTED_CONTENT -> 415;
-      case RATE_LIMITED -> 429;
-      case OVERLOADED, SQL_UNAVAILABLE, REDIS_UNAVAILABLE, STORE_FAILED -> 503;
-      case ABORTED -> 400;
-      default -> 400;
-    };
-    if (status == 401) {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer");
-    }
-    if (status == 503) {
-      LOG.warn("{} {} failed: {}", ctx.request().method(), ctx.request().path(), failure.getMessage());
-      if (ctx.response().headers().get(HttpHeaders.RETRY_AFTER) == null) {
-        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+      problem = switch (rf.reason()) {
+        case NOT_FOUND -> Problem.of(404, "not_found", "Not found", rf.getMessage());
+        case GONE -> Problem.of(410, "upload_gone", "Upload gone", rf.getMessage());
+        case OFFSET_MISMATCH -> Problem.of(409, "offset_mismatch", "Offset mismatch", rf.getMessage());
+        case CHECKSUM_MISMATCH -> Problem.of(460, "checksum_mismatch", "Checksum mismatch", rf.getMessage());
+        case TOO_LARGE -> Problem.of(413, "payload_too_large", "Payload too large", rf.getMessage());
+        case LOCKED -> Problem.of(423, "upload_locked", "Upload locked", rf.getMessage()).retryAfter(1);
+        case ELSEWHERE -> Problem.of(421, "upload_elsewhere", "Upload on another node", rf.getMessage());
+        case INTERRUPTED -> Problem.of(400, "upload_interrupted", "Upload interrupted", rf.getMessage());
+      };
+    } else {
+      Failure failure = Failure.wrap(t, Failure.Kind.STORE_FAILED);
+      RequestTrace.noteFailure(ctx, failure);
+      if (failure.kind() == Failure.Kind.STORE_FAILED || failure.kind() == Failure.Kind.SQL_UNAVAILABLE
+        || failure.kind() == Failure.Kind.REDIS_UNAVAILABLE) {
+        LOG.warn("{} {} failed: {}", ctx.request().method(), ctx.request().path(), failure.getMessage());
       }
+      problem = Problem.of(failure);
     }
-    String detail = failure.kind() == Failure.Kind.INVALID_PARAMETER && failure.getMessage() == null
-      ? "invalid " + failure.parameter() : failure.getMessage();
-    refuse(ctx, status, detail);
+    refuse(ctx, problem);
   }
 
-  private void refuse(RoutingContext ctx, int status, String detail) {
-    problem(ctx, status, detail);
+  private void refuse(RoutingContext ctx, int status, String code, String title, String detail) {
+    refuse(ctx, Problem.of(status, code, title, detail));
   }
 
-  /** An RFC 9457 problem; a request whose body was not read has it read and dropped, then its connection closed. */
-  private static void problem(RoutingContext ctx, int status, String detail) {
+  /** The problem, with Tus-Resumable; a request whose body was not read has it read and dropped, then its connection closed. */
+  private static void refuse(RoutingContext ctx, Problem problem) {
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) {
       return;
@@ -447,17 +434,11 @@ public final class TusRoutes implements Dialect {
     if (bodyUnread && request.version() != HttpVersion.HTTP_2) {
       response.putHeader(HttpHeaders.CONNECTION, "close");
     }
-    response.setStatusCode(status).putHeader("Tus-Resumable", VERSION);
-    if (status == 460) {
+    response.putHeader("Tus-Resumable", VERSION);
+    if (problem.status() == 460) {
       response.setStatusMessage("Checksum Mismatch");
     }
-    JsonObject body = new JsonObject().put("type", "about:blank").put("title", title(status)).put("status", status)
-      .put("detail", detail);
-    if (request.method() == io.vertx.core.http.HttpMethod.HEAD) {
-      response.end();
-    } else {
-      response.putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json").end(body.encode());
-    }
+    problem.send(ctx);
     if (bodyUnread) {
       drop(ctx);
     }
@@ -486,26 +467,5 @@ public final class TusRoutes implements Dialect {
     if (!response.ended() && !response.closed()) {
       response.putHeader("Tus-Resumable", VERSION).end();
     }
-  }
-
-  private static String title(int status) {
-    return switch (status) {
-      case 400 -> "Bad Request";
-      case 401 -> "Unauthorized";
-      case 403 -> "Forbidden";
-      case 404 -> "Not Found";
-      case 405 -> "Method Not Allowed";
-      case 409 -> "Conflict";
-      case 410 -> "Gone";
-      case 412 -> "Precondition Failed";
-      case 413 -> "Content Too Large";
-      case 415 -> "Unsupported Media Type";
-      case 421 -> "Misdirected Request";
-      case 423 -> "Locked";
-      case 429 -> "Too Many Requests";
-      case 460 -> "Checksum Mismatch";
-      case 503 -> "Service Unavailable";
-      default -> "Internal Server Error";
-    };
   }
 }
