@@ -85,7 +85,8 @@ class ReadmeExamplesIT {
         .contains("\"token_type\":\"Bearer\"").contains("\"nickname\":\"Al\"").contains("logout: 204")
         .contains("fetched the same bytes over /api/v1").contains("\"type\":\"urn:mmfile:problem:invalid_parameter\"");
       // the tus example: the upload resumed at the server's offset and became a file served byte for byte
-      assertThat(output).contains("the server holds 100 bytes").containsPattern("file [0-9a-f]{32}: the same bytes");
+      assertThat(output).contains("the server holds 100 bytes").containsPattern("file [0-9a-f]{32}: the same bytes")
+        .contains("and the same through gainImage");
       assertThat(output).as("srv answers").doesNotContainPattern("\"error\":\"[^0]");
       assertThat(Pattern.compile("\"error\":\"0\"").matcher(output).results().count()).isGreaterThanOrEqualTo(5);
     } finally {

@@ -183,7 +183,10 @@ public final class ResumableUploads {
   /** Terminates the upload: its bytes and its row are deleted (a finished upload's file stays). */
   public Future<Void> terminate(UploadOwner owner, String id) {
     return claim(id).compose(claim -> live(owner, id)
-      .compose(upload -> deletePart(id).compose(v -> repository.delete(id)))
+      .compose(upload -> !upload.complete() && !node.equals(upload.node())
+        ? Future.<Void>failedFuture(new ResumableFailure(ResumableFailure.Reason.ELSEWHERE,
+          "the upload's bytes are on node " + upload.node()))
+        : deletePart(id).compose(v -> repository.delete(id)))
       .onComplete(ar -> release(id, claim)));
   }
 
@@ -570,17 +573,5 @@ public final class ResumableUploads {
   /** Rows in the uploads table, of every node (for tests and the console). */
   public Future<Long> rows() {
     return repository.count();
-  }
-
-  /** Uploads with a request in progress on this node (for tests and metrics). */
-  public int busy() {
-    return claims.size();
-  }
-
-  /** The ids of part files in the directory; for tests that check what is left. */
-  public List<Path> partFiles() throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(p -> p.getFileName().toString().endsWith(".part")).toList();
-    }
   }
 }

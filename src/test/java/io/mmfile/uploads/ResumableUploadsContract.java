@@ -408,6 +408,9 @@ abstract class ResumableUploadsContract {
       assertThat(record.appKey()).isEqualTo(app.appKey());
       assertThat(record.accountId()).isNull();
       assertThat(gainImage(fileId)).isEqualTo(bytes);
+      var content = api.operation("getFileContent").path("id", fileId).signed(app).send();
+      assertThat(content.statusCode()).isEqualTo(200);
+      assertThat(content.body().getBytes()).as("served by /api/v1 too").isEqualTo(bytes);
     }
 
     @Test
