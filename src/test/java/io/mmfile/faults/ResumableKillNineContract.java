@@ -102,7 +102,9 @@ abstract class ResumableKillNineContract {
         JsonObject registered = srv.post("account", app("1").put("username", username).put("password", PASSWORD));
         assertThat(registered.getString("error")).isEqualTo("0");
       }
-      return srv.post("login", app("1").put("username", username).put("password", PASSWORD)).getString("access_token");
+      JsonObject login = srv.post("login", app("1").put("username", username).put("password", PASSWORD));
+      assertThat(login.getString("access_token")).as("a login: %s", login).isNotNull();
+      return login.getString("access_token");
     }
   }
 }
