@@ -157,13 +157,15 @@ public final class HttpVerticle extends VerticleBase {
       return;
     }
     CorsHandler handler = CorsHandler.create()
-      .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.DELETE))
+      .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.PATCH))
       // what the legacy clients send: daoke's appKey and sign headers, Bearer tokens, JSON and multipart
-      // bodies; and /api/v1's signed body hash and DELETE
+      // bodies; /api/v1's signed body hash and DELETE; and tus's PATCH and headers (tus-js-client in a page)
       .allowedHeaders(Set.of("appKey", "sign", "Authorization", "Content-Type", "Range", "If-None-Match",
-        "If-Modified-Since", "x-mmfile-content-sha256"))
+        "If-Modified-Since", "x-mmfile-content-sha256", "Tus-Resumable", "Upload-Length", "Upload-Offset",
+        "Upload-Metadata", "Upload-Checksum", "X-HTTP-Method-Override"))
       .exposedHeaders(Set.of("Content-Disposition", "Content-Range", "Accept-Ranges", "ETag", "Retry-After",
-        "Location"))
+        "Location", "Tus-Resumable", "Tus-Version", "Tus-Extension", "Tus-Max-Size", "Tus-Checksum-Algorithm",
+        "Upload-Offset", "Upload-Length", "Upload-Metadata", "Upload-Expires", "Mmfile-File-Id"))
       .maxAgeSeconds(cors.maxAgeSeconds());
     if (!cors.anyOrigin()) {
       handler.addOrigins(cors.allowedOrigins());

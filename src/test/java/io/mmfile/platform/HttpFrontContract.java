@@ -344,6 +344,19 @@ abstract class HttpFrontContract {
     }
 
     @Test
+    void aPreflightForTusAllowsPatchAndItsHeadersAndThePageReadsTheOffset() {
+      HttpResponse<Buffer> answer = send(HttpMethod.OPTIONS, "/api/v1/uploads/0123456789abcdef0123456789abcdef",
+        preflight("PATCH", "authorization,content-type,tus-resumable,upload-offset,upload-checksum"));
+
+      assertAllowed(answer, "Authorization", "Content-Type", "Tus-Resumable", "Upload-Offset", "Upload-Checksum");
+      assertThat(answer.getHeader("Access-Control-Allow-Methods")).contains("PATCH");
+      HttpResponse<Buffer> discovery = await(client.web().request(HttpMethod.OPTIONS, "/api/v1/uploads")
+        .putHeader("Origin", PAGE).send());
+      assertThat(discovery.getHeader("Access-Control-Expose-Headers")).contains("Upload-Offset")
+        .contains("Tus-Version").contains("Mmfile-File-Id").contains("Location");
+    }
+
+    @Test
     void aPreflightForWeiduAllowsBearerTokensAndJson() {
       assertAllowed(send(HttpMethod.OPTIONS, "/weidu/api/v1/users/accountinfo",
         preflight("POST", "authorization,content-type")), "Authorization", "Content-Type");
