@@ -175,7 +175,8 @@ public final class MmfileServer {
           ? AppKeyChanges.redis(new RedisChannel(vertx, redis, AppKeyChanges.channelName(config.redisKeyPrefix())))
           : AppKeyChanges.local();
         appKeys = new AppKeyRepository(pool, clock, appKeyChanges);
-        FileRecordRepository records = new FileRecordRepository(pool, config.embeddedDatabase(), ready.blobScope());
+        FileRecordRepository records = new FileRecordRepository(pool, config.embeddedDatabase(), ready.blobScope(),
+          config.storage().dedup());
         BlobStore durable = ready.durable();
         records.dropBytesWith(durable::delete);
         FileRecordCache recordCache = new FileRecordCache(records, config.storage().recordCacheSize(),

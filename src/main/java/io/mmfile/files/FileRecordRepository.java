@@ -54,6 +54,7 @@ public final class FileRecordRepository {
   /** The embedded H2 through vertx-jdbc-client: see {@link #inTransaction}. */
   private final boolean jdbc;
   private final String blobScope;
+  private final boolean dedup;
   private volatile Function<String, Future<Void>> dropBytes = key -> Future.succeededFuture();
   private final Object blobLock = new Object();
   /** The last blob transaction on the embedded database: see {@link #oneAtATime}. */
@@ -68,12 +69,19 @@ public final class FileRecordRepository {
   /**
    * Records in {@code pool}; {@code blobScope} names the durable store this node writes to (its bytes may
    * be shared only with blobs of the same scope, and only this scope's garbage is this node's to remove);
-   * {@code jdbc} says the pool is the embedded database's.
+   * {@code jdbc} says the pool is the embedded database's; {@code dedup} whether new uploads share bytes
+   * with equal ones (false: each keeps its own, and its record goes in without a blob transaction).
    */
-  public FileRecordRepository(Pool pool, boolean jdbc, String blobScope) {
+  public FileRecordRepository(Pool pool, boolean jdbc, String blobScope, boolean dedup) {
     this.pool = pool;
     this.jdbc = jdbc;
     this.blobScope = blobScope;
+    this.dedup = dedup;
+  }
+
+  /** Whether new uploads share bytes with equal ones ({@code storage.dedup}); files that do already keep doing so. */
+  public boolean deduplicates() {
+    return dedup;
   }
 
   /** The durable store's scope: see the constructor. */

@@ -223,10 +223,12 @@ public final class StorageVerticle extends VerticleBase {
 
     /**
      * The record with the class its committed bytes may be deduplicated in, scoped to this node's durable
-     * store (docs/architecture.md, "Deduplication"); the cache stores never share bytes.
+     * store (docs/architecture.md, "Deduplication"); the cache stores never share bytes, nor does any
+     * upload with {@code storage.dedup: false}.
      */
     FileRecord withDedupClass(FileRecord record, BlobStore.BlobWriter committed) {
-      String dedupClass = record.store() == StoreKind.DURABLE ? committed.dedupClass() : null;
+      boolean shares = record.store() == StoreKind.DURABLE && stores.records().deduplicates();
+      String dedupClass = shares ? committed.dedupClass() : null;
       return dedupClass == null ? record : record.withBlob(null, dedupClass + "@" + stores.records().blobScope());
     }
 

@@ -126,7 +126,7 @@ public record MmfileConfig(
    */
   public record Storage(int instances, long memoryCacheMaxBytes, int sweepIntervalSeconds, int recordCacheSize,
                         int recordCacheMinutes, long minFreeBytes, Durable durable, Fsync fsync, int fsyncWindowMs,
-                        Volumes volumes, Optional<S3> s3) {
+                        Volumes volumes, Optional<S3> s3, boolean dedup) {
   }
 
   /**
@@ -230,7 +230,8 @@ public record MmfileConfig(
         r.integer("storage.volume.garbage-threshold-percent", 1, 100),
         r.integer("storage.volume.expiry-bucket-seconds", 1, 30 * 86400),
         r.integer("storage.volume.retire-grace-seconds", 0, 86400)),
-      durable == Durable.S3 ? Optional.of(s3(r)) : Optional.empty());
+      durable == Durable.S3 ? Optional.of(s3(r)) : Optional.empty(),
+      r.bool("storage.dedup"));
     long maxBytes = r.longValue("upload.max-bytes", 1, 1L << 40);
     int maxConcurrent = maxConcurrentUploads(r.integer("upload.max-concurrent", 0, 1_000_000));
     int perAppKey = r.integer("upload.max-concurrent-per-app-key", 0, 1_000_000);

@@ -88,7 +88,7 @@ public final class FilesByHashResource implements ApiResource {
   /** The caller's newest live file with these bytes whose blob a file that lives forever may name. */
   private Future<FileRecord> referable(Caller caller, String sha256) {
     String permanent = stores.durable().permanentDedupClass();
-    if (permanent == null) {
+    if (permanent == null || !stores.records().deduplicates()) {
       return Future.failedFuture(notFound(sha256));
     }
     return stores.records().ownedWithHash(sha256, caller.appKey(), caller.accountId(),
