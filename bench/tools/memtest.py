@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -164,11 +165,34 @@ async def sample_memory(pid, peak, stop):
             pass
 
 
-def scan_store(data_dir, size):
+def volume_files(data_dir, jar):
+    """Live files in the volume store under data_dir, as `mmfile store verify` counts them."""
+    env = dict(os.environ, MMFILE_DATA_DIR=data_dir)
+    out = subprocess.run(["java", "-jar", jar, "store", "verify"], env=env, capture_output=True, text=True,
+                         timeout=120).stdout
+    m = re.search(r"total: \d+ volumes, files (\d+)", out)
+    if not m:
+        raise SystemExit("store verify printed no total: " + out[-300:])
+    return int(m.group(1))
+
+
+def scan_store(data_dir, size, jar=None):
+    """Complete blobs and partial files: files of the upload's size (the disk store), or the volume
+    store's live files when it has volumes; partial = .part files and anything left in volumes/staging."""
+    volumes = os.path.join(data_dir, "volumes")
+    on_volumes = jar is not None and os.path.isdir(volumes)
     complete, partial, partial_names = 0, 0, []
+    if on_volumes:
+        complete = volume_files(data_dir, jar)
     for dirpath, _, names in os.walk(data_dir):
+        staging = os.path.basename(dirpath) == "staging"
         for name in names:
             path = os.path.join(dirpath, name)
+            if on_volumes:
+                if staging:
+                    partial += 1
+                    partial_names.append(os.path.relpath(path, data_dir))
+                continue
             try:
                 st = os.stat(path)
             except OSError:
@@ -190,7 +214,7 @@ async def run(args):
     file_size = len(base) + len(com_segment("mmfile-bench-upload-%08d" % 0)) + 2
     head = mkbody.form_head(args.app_key, args.secret, file_size, is_storage="true")
     base_hash = hashlib.sha256(base)
-    before = scan_store(args.data_dir, file_size)[0]
+    before = scan_store(args.data_dir, file_size, args.jar)[0]
 
     peak = {}
     stop = asyncio.Event()
@@ -214,7 +238,7 @@ async def run(args):
     last = None
     while time.monotonic() < settle_deadline:
         await asyncio.sleep(1.0)
-        now = scan_store(args.data_dir, file_size)[:2]
+        now = scan_store(args.data_dir, file_size, args.jar)[:2]
         if now == last and now[1] == 0:
             break
         last = now
@@ -249,7 +273,7 @@ async def run(args):
                 mismatched.append((u.i, f"HTTP {status}, {n} bytes"))
 
     await asyncio.gather(*(verify(u) for u in ok))
-    complete, partial, partial_names = scan_store(args.data_dir, file_size)
+    complete, partial, partial_names = scan_store(args.data_dir, file_size, args.jar)
     stored_new = complete - before
 
     oom = False
@@ -296,6 +320,7 @@ def main():
     p.add_argument("--pid", type=int, required=True, help="server process, for its memory")
     p.add_argument("--data-dir", required=True, help="server data directory, to count stored blobs")
     p.add_argument("--log", help="server log, searched for OutOfMemoryError")
+    p.add_argument("--jar", help="mmfile's jar: its `store verify` counts the files of a volume store")
     p.add_argument("--app-key", required=True)
     p.add_argument("--secret", required=True)
     p.add_argument("--image", required=True, help="JPEG ending in EOI; each upload adds a 32-byte comment")
