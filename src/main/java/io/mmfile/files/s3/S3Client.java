@@ -13,6 +13,8 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -74,6 +76,10 @@ public final class S3Client {
   public record FileRegion(Path path, long offset, long length) {
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(S3Client.class);
+  /** Times an idempotent request answered 500 or 503 is sent again, the n-th after n × the pause. */
+  static final int RETRIES = 3;
+  static final long RETRY_PAUSE_MS = 50;
   private static final ThreadLocal<DocumentBuilder> XML = ThreadLocal.withInitial(S3Client::documentBuilder);
 
   private final Vertx vertx;
@@ -290,23 +296,42 @@ public final class S3Client {
    */
   private <T> Future<T> send(HttpMethod method, String key, Map<String, String> query, Map<String, String> extraHeaders,
                              Buffer buffer, FileRegion file, Function<HttpClientResponse, Future<T>> handle) {
+    return send(method, key, query, extraHeaders, buffer, file, handle, 1);
+  }
+
+  private <T> Future<T> send(HttpMethod method, String key, Map<String, String> query, Map<String, String> extraHeaders,
+                             Buffer buffer, FileRegion file, Function<HttpClientResponse, Future<T>> handle, int attempt) {
     if (Vertx.currentContext() == null) {
       Promise<T> done = Promise.promise();
       vertx.getOrCreateContext().runOnContext(v ->
-        send(method, key, query, extraHeaders, buffer, file, handle).onComplete(done));
+        send(method, key, query, extraHeaders, buffer, file, handle, attempt).onComplete(done));
       return done.future();
     }
     String operation = method + " " + (key == null ? config.bucket() : key);
     Future<HttpClientResponse> first = attempt(method, key, query, extraHeaders, buffer, file);
     // A pooled connection the server closed while idle fails a request before it got an answer; the
-    // idempotent ones (every method but POST) go again once, on a fresh connection. S3 error answers are
-    // never retried here.
+    // idempotent ones (every method but POST) go again once, on a fresh connection. An answer of 500 or
+    // 503 (S3's InternalError and SlowDown, which ask the client to try again) sends an idempotent
+    // request again after a short pause, up to RETRIES times; every other error answer is final.
     boolean idempotent = method != HttpMethod.POST;
     return (idempotent ? first.recover(t -> t instanceof Failure ? Future.failedFuture(t)
         : attempt(method, key, query, extraHeaders, buffer, file)) : first)
       .<HttpClientResponse>recover(t -> Future.failedFuture(t instanceof Failure ? t
         : Failure.of(Failure.Kind.STORE_FAILED, "S3 " + operation + " failed: " + describe(t), t)))
-      .compose(handle);
+      .compose(response -> {
+        if (!idempotent || attempt > RETRIES || (response.statusCode() != 500 && response.statusCode() != 503)) {
+          return handle.apply(response);
+        }
+        LOG.debug("S3 {} answered {}; trying again ({} of {})", operation, response.statusCode(), attempt, RETRIES);
+        return response.body().<Void>transform(ignored -> pause(RETRY_PAUSE_MS * attempt))
+          .compose(v -> send(method, key, query, extraHeaders, buffer, file, handle, attempt + 1));
+      });
+  }
+
+  private Future<Void> pause(long ms) {
+    Promise<Void> done = Promise.promise();
+    vertx.setTimer(ms, id -> done.complete());
+    return done.future();
   }
 
   private Future<HttpClientResponse> attempt(HttpMethod method, String key, Map<String, String> query,
