@@ -27,36 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every error, and both ways of authenticating. Runs once per {@link Backend}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class ApiCoreContract {
+abstract class ApiCoreContract extends ApiNodeContract {
   private static final Pattern ASSET = Pattern.compile("(?:src|href)=\"([^\"]+)\"");
 
-  TestServer server;
-  ApiClient api;
-  DaokeClient daoke;
-  AppKey app;
-
-  abstract Backend backend();
-
-  @BeforeAll
-  void startServer() {
-    server = TestServer.start(backend(), new JsonObject().put("api.signature-window-seconds", 300));
-    api = new ApiClient(server.port());
-    daoke = new DaokeClient(server.port());
-    app = server.newAppKey();
-  }
-
-  @AfterAll
-  void stopServer() {
-    if (api != null) {
-      api.close();
-    }
-    if (daoke != null) {
-      daoke.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
 
   /** A durable file saved through saveImage with {@code key}: it belongs to that app key. */
   String savedWith(AppKey key) {

@@ -33,38 +33,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and the legacy dialects serving the same files. Runs once per {@link Backend}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class FilesApiContract {
+abstract class FilesApiContract extends ApiNodeContract {
   static final long MAX_BYTES = 256 * 1024;
 
-  TestServer server;
-  ApiClient api;
-  DaokeClient daoke;
-  AppKey app;
-
-  abstract Backend backend();
-
-  @BeforeAll
-  void startServer() {
-    server = TestServer.start(backend(), new JsonObject()
+  @Override
+  JsonObject overrides() {
+    return new JsonObject()
       .put("upload.max-bytes", MAX_BYTES)
       .put("upload.chunk-bytes", 16 * 1024)
-      .put("upload.max-concurrent-per-address", 1_000_000));
-    api = new ApiClient(server.port());
-    daoke = new DaokeClient(server.port());
-    app = server.newAppKey();
-  }
-
-  @AfterAll
-  void stopServer() {
-    if (api != null) {
-      api.close();
-    }
-    if (daoke != null) {
-      daoke.close();
-    }
-    if (server != null) {
-      server.close();
-    }
+      .put("upload.max-concurrent-per-address", 1_000_000);
   }
 
   String accessToken() {

@@ -28,34 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * backend (the look-up and the reference are SQL).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class FilesByHashContract {
-  TestServer server;
-  ApiClient api;
-  DaokeClient daoke;
-  AppKey app;
-
-  abstract Backend backend();
-
-  @BeforeAll
-  void startServer() {
-    server = TestServer.start(backend(), new JsonObject().put("api.signature-window-seconds", 300));
-    api = new ApiClient(server.port());
-    daoke = new DaokeClient(server.port());
-    app = server.newAppKey();
-  }
-
-  @AfterAll
-  void stopServer() {
-    if (api != null) {
-      api.close();
-    }
-    if (daoke != null) {
-      daoke.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
+abstract class FilesByHashContract extends ApiNodeContract {
 
   Buffer newImage() {
     return Images.pngOfSize(15_000, ThreadLocalRandom.current().nextLong());
