@@ -240,6 +240,29 @@ abstract class AccountLimitsContract {
     }
 
     @Test
+    void retriesTheAccountRefusesDoNotSlowDownOthersBehindTheSameAddress() {
+      String impatient = name();
+      String neighbour = name() + "n";
+      String nat = newAddress();
+      registerUsername(impatient, newAddress());
+      registerUsername(neighbour, newAddress());
+      for (int i = 0; i < BACKOFF_AFTER; i++) {
+        assertThat(loginByName(impatient, "guess " + i, "1", nat).getString("error")).isEqualTo("8");
+      }
+
+      // More retries of the backed-off account than the address allows tries (five times an account's).
+      List<Future<JsonObject>> retries = new ArrayList<>();
+      for (int i = 0; i < 5 * BACKOFF_AFTER + 5; i++) {
+        retries.add(send("login", app("1").put("username", impatient).put("password", PASSWORD), nat, null));
+      }
+      List<JsonObject> answers = all(retries);
+      assertThat(count(answers, "38")).as("retries the account refused").isGreaterThanOrEqualTo(5L * BACKOFF_AFTER);
+
+      assertThat(loginByName(neighbour, PASSWORD, "1", nat).getString("error"))
+        .as("another user behind the same address logs in").isEqualTo("0");
+    }
+
+    @Test
     void clientsBehindATrustedProxyAreThrottledByTheirOwnAddress() {
       String attacker = newAddress();
       String bystander = newAddress();
