@@ -18,9 +18,14 @@
 --                       Either way request() builds the request in Lua, the same work for every server.
 --   BENCH_RUN_ID        with BENCH_TAG, digits naming this wrk run (bench/run: a new one per run), so
 --                       no run repeats the bytes of an earlier one.
+--   BENCH_LOGINS        file of logins, one a line: a client address, a tab, the body of one account's
+--                       login (bench/run's login case). Every request sends the next line of this
+--                       thread's share of the file (BENCH_WRK_THREADS threads share it out), with the
+--                       line's address in X-Forwarded-For: many devices logging in, each from its own
+--                       address, instead of one account logging in from one address over and over.
 --
--- Without BENCH_TAG every request is the same pre-built byte string (no per-request Lua). done()
--- prints one machine-readable BENCH_RESULT line.
+-- Without BENCH_TAG or BENCH_LOGINS every request is the same pre-built byte string (no per-request
+-- Lua). done() prints one machine-readable BENCH_RESULT line.
 
 local threads = {}
 local next_id = 0
@@ -68,6 +73,35 @@ if tag_mode and tag_mode ~= "" and wrk.body then
     n = n + 1
     local tag = string.format("%s%06d%018.0f", run_id, thread_id or 0, distinct and n or 0)
     return wrk.format(nil, nil, nil, head .. tag .. tail)
+  end
+end
+
+local logins_path = os.getenv("BENCH_LOGINS")
+if logins_path and logins_path ~= "" then
+  local logins = {}
+  for line in io.lines(logins_path) do
+    local address, body = string.match(line, "^([^\t]+)\t(.+)$")
+    if address then
+      table.insert(logins, { address, body })
+    end
+  end
+  local wrk_threads = tonumber(os.getenv("BENCH_WRK_THREADS") or "1")
+  assert(#logins >= wrk_threads, "BENCH_LOGINS: fewer logins than wrk threads")
+  local share = math.floor(#logins / wrk_threads)
+  local headers = {}
+  for k, v in pairs(wrk.headers) do
+    headers[k] = v
+  end
+  local n = 0
+  -- A thread sends its share in turn, so an account comes round again only after `share` more requests
+  -- of its thread: with fewer connections per thread than that, its last login is still in flight only
+  -- when it took longer than `share` others (and the server refuses only a fourth try of one account
+  -- at once, auth.login-backoff-after 3).
+  function request()
+    local login = logins[(thread_id or 0) * share + n % share + 1]
+    n = n + 1
+    headers["X-Forwarded-For"] = login[1]
+    return wrk.format("POST", nil, headers, login[2])
   end
 end
 
