@@ -79,6 +79,9 @@ public final class MultipartParser {
   private int matched;
   private int matchStart;
   private final List<Buffer> held = new ArrayList<>();
+  /** The skip table of {@link #nextStart}, and the delimiter it was made for. */
+  private int[] skips;
+  private byte[] skipsFor;
 
   // after a delimiter: 0 start, 1 one '-' seen, 2 padding, 3 CR seen
   private int afterDelimiter;
@@ -191,6 +194,7 @@ public final class MultipartParser {
    * Scans part content for the delimiter ({@code CRLF--boundary}). Its CR occurs nowhere else in
    * it (a boundary has no CR), so after a mismatch a new match can only begin at the byte that
    * broke the old one: no backtracking, and what was held back as a possible delimiter is content.
+   * Between matches, {@link #nextStart} skips to where the next one may begin.
    */
   private int content(Buffer buffer, int pos) {
     ByteBuf bytes = ((BufferInternal) buffer).getByteBuf();
@@ -199,8 +203,7 @@ public final class MultipartParser {
     int i = pos;
     while (i < end) {
       if (matched == 0) {
-        // the next possible delimiter start; ByteBuf.indexOf scans several bytes at a time
-        int cr = bytes.indexOf(i, end, CR);
+        int cr = nextStart(bytes, i, end);
         if (cr < 0) {
           break;
         }
@@ -247,6 +250,80 @@ public final class MultipartParser {
       emit(buffer, from, end);
     }
     return end;
+  }
+
+  /**
+   * Where the next delimiter may begin in {@code [from, end)}: the first whole delimiter there, else
+   * the first CR of the bytes too close to the end for a whole one (a delimiter the next read may
+   * complete), else -1. No delimiter begins before the position returned. The whole ones are found
+   * with Horspool's skip: the byte under the delimiter's last position says how far the delimiter
+   * can move on, and most bytes of a file are not in a boundary, so it moves on by nearly its
+   * length and most bytes of the body are never looked at.
+   */
+  private int nextStart(ByteBuf bytes, int from, int end) {
+    byte[] d = delimiter;
+    int lastStart = end - d.length;
+    if (from <= lastStart) {
+      if (skips == null || skipsFor != d) {
+        skips = skipTable(d);
+        skipsFor = d;
+      }
+      int found = bytes.hasArray() ? search(bytes.array(), bytes.arrayOffset(), from, lastStart, d, skips)
+        : search(bytes, from, lastStart, d, skips);
+      if (found >= 0) {
+        return found;
+      }
+      from = lastStart + 1;
+    }
+    // fewer bytes than a delimiter are left: one may begin at a CR among them and end in the next read
+    return bytes.indexOf(from, end, CR);
+  }
+
+  /** For each byte value, how far a delimiter may move on when that byte is under its last position. */
+  private static int[] skipTable(byte[] d) {
+    int[] skips = new int[256];
+    java.util.Arrays.fill(skips, d.length);
+    for (int j = 0; j < d.length - 1; j++) {
+      skips[d[j] & 0xff] = d.length - 1 - j;
+    }
+    return skips;
+  }
+
+  /** The first {@code p} in {@code [from, lastStart]} where {@code d} is at {@code a[offset + p]}, else -1. */
+  private static int search(byte[] a, int offset, int from, int lastStart, byte[] d, int[] skips) {
+    int last = d.length - 1;
+    byte lastByte = d[last];
+    for (int p = from; p <= lastStart; ) {
+      byte b = a[offset + p + last];
+      if (b == lastByte && java.util.Arrays.equals(a, offset + p, offset + p + last, d, 0, last)) {
+        return p;
+      }
+      p += skips[b & 0xff];
+    }
+    return -1;
+  }
+
+  /** The same over a buffer without an array (direct or composite memory). */
+  private static int search(ByteBuf bytes, int from, int lastStart, byte[] d, int[] skips) {
+    int last = d.length - 1;
+    byte lastByte = d[last];
+    for (int p = from; p <= lastStart; ) {
+      byte b = bytes.getByte(p + last);
+      if (b == lastByte && equalsAt(bytes, p, d, last)) {
+        return p;
+      }
+      p += skips[b & 0xff];
+    }
+    return -1;
+  }
+
+  private static boolean equalsAt(ByteBuf bytes, int at, byte[] d, int length) {
+    for (int j = 0; j < length; j++) {
+      if (bytes.getByte(at + j) != d[j]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void emit(Buffer buffer, int from, int to) {

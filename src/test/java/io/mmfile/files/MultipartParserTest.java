@@ -1,7 +1,9 @@
 package io.mmfile.files;
 
 import io.mmfile.platform.Failure;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
@@ -248,6 +250,127 @@ class MultipartParserTest {
         }
       }
       assertThat(events("BB", body, cuts)).as("cuts %s", cuts).isEqualTo(expected);
+    }
+  }
+
+  // ------------------------------------------------------------------ a long boundary, as clients send
+
+  /** The boundary of bench/tools/mkbody.py: 38 characters, so a delimiter of 42 bytes to skip over. */
+  private static final String LONG = "----mmfileBenchBoundary7MA4YWxkTrZu0gW";
+
+  /** How reads reach the parser: copies of their own, slices of one network buffer, direct memory. */
+  enum Feed { COPIES, SLICES, DIRECT }
+
+  static List<String> events(String boundary, byte[] body, Iterable<Integer> cuts, Feed feed) {
+    Recorder recorder = new Recorder();
+    MultipartParser parser = new MultipartParser(boundary, LIMITS, recorder);
+    // a network buffer with bytes before and after the body: a slice of it starts at an offset
+    Buffer network = Buffer.buffer().appendString("xx\r\n--" + boundary).appendBytes(body).appendString("\r\n");
+    int base = 2 + 4 + boundary.length();
+    int from = 0;
+    List<Integer> ends = new ArrayList<>();
+    cuts.forEach(ends::add);
+    ends.add(body.length);
+    for (int to : ends) {
+      if (to <= from) {
+        continue;
+      }
+      Buffer read = switch (feed) {
+        case COPIES -> Buffer.buffer(body).slice(from, to).copy();
+        case SLICES -> network.slice(base + from, base + to);
+        case DIRECT -> BufferInternal.buffer(Unpooled.directBuffer(to - from).writeBytes(body, from, to - from));
+      };
+      parser.feed(read);
+      from = to;
+    }
+    parser.endOfInput();
+    return recorder.events;
+  }
+
+  /**
+   * File bytes full of what the skip search must not be fooled by: every proper prefix of the
+   * delimiter (cut off by a byte that is not its next one), the delimiter with any one byte changed,
+   * boundary characters, CRs and dashes, with random bytes between them.
+   */
+  private static byte[] nearMisses(String boundary, Random random) {
+    byte[] d = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+    Buffer content = Buffer.buffer();
+    for (int k = 1; k < d.length; k++) {
+      filler(content, d, random);
+      content.appendBytes(d, 0, k).appendByte((byte) (d[k] ^ 0x20));
+    }
+    for (int j = 0; j < d.length; j++) {
+      filler(content, d, random);
+      byte[] changed = d.clone();
+      changed[j] = (byte) (changed[j] == 'x' ? 'y' : 'x');
+      content.appendBytes(changed);
+    }
+    // ends in a delimiter that lacks only its last byte, right before the real one
+    content.appendBytes(d, 0, d.length - 1);
+    byte[] bytes = content.getBytes();
+    assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).doesNotContain(new String(d, StandardCharsets.ISO_8859_1));
+    return bytes;
+  }
+
+  private static void filler(Buffer content, byte[] d, Random random) {
+    for (int i = random.nextInt(2 * d.length); i > 0; i--) {
+      int pick = random.nextInt(4);
+      content.appendByte(pick == 0 ? (byte) random.nextInt(256) : pick == 1 ? (byte) '\r' : d[2 + random.nextInt(d.length - 2)]);
+    }
+  }
+
+  @Test
+  void aLongBoundaryWithNearMissesInTheFileParsesTheSameForEveryCutAndEveryKindOfBuffer() {
+    Random random = new Random(0x736b6970L);
+    List<Part> parts = List.of(Part.field("appKey", "123"), Part.file("mmfile", "a.jpg", nearMisses(LONG, random)),
+      Part.field("tail", "\r\n-" + LONG.substring(0, 20)));
+    byte[] body = body(LONG, parts);
+    List<String> expected = expected(parts);
+    for (Feed feed : Feed.values()) {
+      assertThat(events(LONG, body, List.of(), feed)).as("%s, whole", feed).isEqualTo(expected);
+      // one cut anywhere: every position of every near miss lands at a read's end once
+      for (int cut = 1; cut < body.length; cut++) {
+        assertThat(events(LONG, body, List.of(cut), feed)).as("%s, cut at %d", feed, cut).isEqualTo(expected);
+      }
+    }
+  }
+
+  @RepeatedTest(200)
+  void aLongBoundaryParsesTheSameForRandomCuts(RepetitionInfo repetition) {
+    long seed = 0x6c6f6e67L * repetition.getCurrentRepetition();
+    Random random = new Random(seed);
+    List<Part> parts = new ArrayList<>();
+    for (int i = random.nextInt(4); i >= 0; i--) {
+      parts.add(random.nextBoolean() ? Part.file("f" + i, "f" + i + ".png", nearMisses(LONG, random))
+        : Part.field("v" + i, randomName(random)));
+    }
+    byte[] body = body(LONG, parts);
+    TreeSet<Integer> cuts = new TreeSet<>();
+    for (int i = random.nextInt(40); i > 0; i--) {
+      cuts.add(random.nextInt(body.length + 1));
+    }
+    Feed feed = Feed.values()[repetition.getCurrentRepetition() % Feed.values().length];
+    assertThat(events(LONG, body, cuts, feed)).as("seed %d, %s, cuts %s", seed, feed, cuts).isEqualTo(expected(parts));
+  }
+
+  @Test
+  void aDelimiterThatEndsAReadExactlyOrStraddlesTwoReadsIsFound() {
+    byte[] file = new byte[4096];
+    new Random(7).nextBytes(file);
+    for (int i = 0; i < file.length; i++) {
+      if (file[i] == '\r') {
+        file[i] = 0;
+      }
+    }
+    List<Part> parts = List.of(Part.file("mmfile", "a.jpg", file), Part.field("x", "y"));
+    byte[] body = body(LONG, parts);
+    String text = new String(body, StandardCharsets.ISO_8859_1);
+    int delimiter = text.indexOf("\r\n--" + LONG + "\r\nContent-Disposition: form-data; name=\"x\"");
+    for (Feed feed : Feed.values()) {
+      for (int cut = delimiter - 2; cut <= delimiter + LONG.length() + 6; cut++) {
+        assertThat(events(LONG, body, List.of(cut), feed)).as("%s, cut at %d", feed, cut).isEqualTo(expected(parts));
+        assertThat(events(LONG, body, List.of(cut - 1000, cut), feed)).as("%s, cuts at %d", feed, cut).isEqualTo(expected(parts));
+      }
     }
   }
 
