@@ -1,6 +1,7 @@
 package io.mmfile.files;
 
 import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -21,6 +22,7 @@ public final class FileId {
   private static final long UUID_EPOCH_OFFSET = 0x01B21DD213814000L;
   private static final int TICKS_PER_MS = 10_000;
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final HexFormat HEX = HexFormat.of();
 
   private FileId() {
   }
@@ -36,7 +38,7 @@ public final class FileId {
     long timeHigh = (timestamp >>> 48) & 0x0FFFL;
     long msb = (timeLow << 32) | (timeMid << 16) | 0x1000L | timeHigh;
     long lsb = ((0x8000L | clockSeq) << 48) | node;
-    return String.format("%016x%016x", msb, lsb);
+    return HEX.toHexDigits(msb) + HEX.toHexDigits(lsb);
   }
 
   public static boolean wellFormed(String id) {

@@ -466,7 +466,10 @@ public final class UploadExchange {
         return;
       }
       if (digest != null) {
-        digest.update(data.getBytes());
+        // over the read's own memory, not a copy of it
+        for (java.nio.ByteBuffer slice : BufferSlices.nio(data)) {
+          digest.update(slice);
+        }
       }
       if (raw) {
         fileData(data);

@@ -48,6 +48,10 @@ public final class SaveImageHandler implements Handler<RoutingContext> {
   /** One saveImage request: its fields and its daoke answers. */
   private final class SaveImage implements UploadExchange.Route<Void, FileRecord> {
     private final HttpServerRequest request;
+    /** What {@link #storeFor} found the form to ask for, the app it checked it for and how many fields it saw. */
+    private SaveImageForm.Params checked;
+    private AppKey checkedFor;
+    private int checkedFields;
 
     SaveImage(HttpServerRequest request) {
       this.request = request;
@@ -90,7 +94,11 @@ public final class SaveImageHandler implements Handler<RoutingContext> {
       return appKeys.enabled(appKey).map(found -> {
         AppKey app = found.orElseThrow(() -> Failure.of(Failure.Kind.UNAUTHORIZED, "unknown appKey"));
         try {
-          return SaveImageForm.check(fields, request.headers(), app, uploads.limits().maxBytes()).store();
+          SaveImageForm.Params params = SaveImageForm.check(fields, request.headers(), app, uploads.limits().maxBytes());
+          checked = params;
+          checkedFor = app;
+          checkedFields = count(fields);
+          return params.store();
         } catch (Failure f) {
           if (f.kind() == Failure.Kind.BAD_SIGNATURE && !SaveImageForm.signSettled(fields)) {
             // an isStorage or cacheTime after the file could still be part of what was signed
@@ -109,12 +117,24 @@ public final class SaveImageHandler implements Handler<RoutingContext> {
       String appKey = SaveImageForm.appKey(fields, request.headers());
       return appKeys.enabled(appKey).map(found -> {
         AppKey app = found.orElseThrow(() -> Failure.of(Failure.Kind.UNAUTHORIZED, "unknown appKey"));
-        SaveImageForm.Params params = SaveImageForm.check(fields, request.headers(), app, uploads.limits().maxBytes());
+        // The form as checked when the file began, unless a field came after it or the app changed since:
+        // the same fields, headers and app give the same answer, without a second sign computed.
+        SaveImageForm.Params params = checked != null && app.equals(checkedFor) && count(fields) == checkedFields ? checked
+          : SaveImageForm.check(fields, request.headers(), app, uploads.limits().maxBytes());
         if (files.isEmpty()) {
           throw Failure.invalid(FILE_PART);
         }
         return List.of(CommitRequest.image(params.appKey(), params.length(), params.ttlMs(), params.store()));
       });
+    }
+
+    /** The fields received, each value counted (a field may come twice). */
+    private static int count(MultiMap fields) {
+      int n = 0;
+      for (var ignored : fields) {
+        n++;
+      }
+      return n;
     }
 
     @Override
