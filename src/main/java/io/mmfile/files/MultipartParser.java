@@ -79,9 +79,9 @@ public final class MultipartParser {
   private int matched;
   private int matchStart;
   private final List<Buffer> held = new ArrayList<>();
-  /** The skip table of {@link #nextStart}, and the delimiter it was made for. */
-  private int[] skips;
-  private byte[] skipsFor;
+  /** Where each byte value occurs in the delimiter ({@link #nextStart}), and the delimiter it was made for. */
+  private int[][] positions;
+  private byte[] positionsFor;
 
   // after a delimiter: 0 start, 1 one '-' seen, 2 padding, 3 CR seen
   private int afterDelimiter;
@@ -255,21 +255,24 @@ public final class MultipartParser {
   /**
    * Where the next delimiter may begin in {@code [from, end)}: the first whole delimiter there, else
    * the first CR of the bytes too close to the end for a whole one (a delimiter the next read may
-   * complete), else -1. No delimiter begins before the position returned. The whole ones are found
-   * with Horspool's skip: the byte under the delimiter's last position says how far the delimiter
-   * can move on, and most bytes of a file are not in a boundary, so it moves on by nearly its
-   * length and most bytes of the body are never looked at.
+   * complete), else -1. No delimiter begins before the position returned.
+   *
+   * <p>The whole ones are found by looking at one byte in every delimiter's length: a delimiter of
+   * {@code n} bytes covers exactly one of the positions {@code from + n - 1}, {@code from + 2n - 1}, …,
+   * so where the byte there occurs nowhere in the delimiter, no delimiter covers it. Most bytes of
+   * a file are not in a boundary, so most looks end there, and the looks do not depend on each
+   * other (a skip search such as Horspool's waits for each byte to choose the next).
    */
   private int nextStart(ByteBuf bytes, int from, int end) {
     byte[] d = delimiter;
     int lastStart = end - d.length;
     if (from <= lastStart) {
-      if (skips == null || skipsFor != d) {
-        skips = skipTable(d);
-        skipsFor = d;
+      if (positions == null || positionsFor != d) {
+        positions = positions(d);
+        positionsFor = d;
       }
-      int found = bytes.hasArray() ? search(bytes.array(), bytes.arrayOffset(), from, lastStart, d, skips)
-        : search(bytes, from, lastStart, d, skips);
+      int found = bytes.hasArray() ? search(bytes.array(), bytes.arrayOffset(), from, lastStart, d, positions)
+        : search(bytes, from, lastStart, d, positions);
       if (found >= 0) {
         return found;
       }
@@ -279,46 +282,56 @@ public final class MultipartParser {
     return bytes.indexOf(from, end, CR);
   }
 
-  /** For each byte value, how far a delimiter may move on when that byte is under its last position. */
-  private static int[] skipTable(byte[] d) {
-    int[] skips = new int[256];
-    java.util.Arrays.fill(skips, d.length);
-    for (int j = 0; j < d.length - 1; j++) {
-      skips[d[j] & 0xff] = d.length - 1 - j;
+  /** For each byte value, where it occurs in the delimiter, last position first; null where it does not. */
+  private static int[][] positions(byte[] d) {
+    int[][] at = new int[256][];
+    for (int j = d.length - 1; j >= 0; j--) {
+      int[] before = at[d[j] & 0xff];
+      int[] grown = before == null ? new int[1] : java.util.Arrays.copyOf(before, before.length + 1);
+      grown[grown.length - 1] = j;
+      at[d[j] & 0xff] = grown;
     }
-    return skips;
+    return at;
   }
 
   /** The first {@code p} in {@code [from, lastStart]} where {@code d} is at {@code a[offset + p]}, else -1. */
-  private static int search(byte[] a, int offset, int from, int lastStart, byte[] d, int[] skips) {
-    int last = d.length - 1;
-    byte lastByte = d[last];
-    for (int p = from; p <= lastStart; ) {
-      byte b = a[offset + p + last];
-      if (b == lastByte && java.util.Arrays.equals(a, offset + p, offset + p + last, d, 0, last)) {
-        return p;
+  private static int search(byte[] a, int offset, int from, int lastStart, byte[] d, int[][] positions) {
+    int n = d.length;
+    for (int k = from + n - 1; k < lastStart + n; k += n) {
+      int[] at = positions[a[offset + k] & 0xff];
+      if (at != null) {
+        // the delimiters that could cover k, leftmost first; at most one is there (two cannot overlap)
+        for (int j : at) {
+          int p = k - j;
+          if (p >= from && p <= lastStart && a[offset + p] == CR
+            && java.util.Arrays.equals(a, offset + p, offset + p + n, d, 0, n)) {
+            return p;
+          }
+        }
       }
-      p += skips[b & 0xff];
     }
     return -1;
   }
 
   /** The same over a buffer without an array (direct or composite memory). */
-  private static int search(ByteBuf bytes, int from, int lastStart, byte[] d, int[] skips) {
-    int last = d.length - 1;
-    byte lastByte = d[last];
-    for (int p = from; p <= lastStart; ) {
-      byte b = bytes.getByte(p + last);
-      if (b == lastByte && equalsAt(bytes, p, d, last)) {
-        return p;
+  private static int search(ByteBuf bytes, int from, int lastStart, byte[] d, int[][] positions) {
+    int n = d.length;
+    for (int k = from + n - 1; k < lastStart + n; k += n) {
+      int[] at = positions[bytes.getByte(k) & 0xff];
+      if (at != null) {
+        for (int j : at) {
+          int p = k - j;
+          if (p >= from && p <= lastStart && equalsAt(bytes, p, d)) {
+            return p;
+          }
+        }
       }
-      p += skips[b & 0xff];
     }
     return -1;
   }
 
-  private static boolean equalsAt(ByteBuf bytes, int at, byte[] d, int length) {
-    for (int j = 0; j < length; j++) {
+  private static boolean equalsAt(ByteBuf bytes, int at, byte[] d) {
+    for (int j = 0; j < d.length; j++) {
       if (bytes.getByte(at + j) != d[j]) {
         return false;
       }
