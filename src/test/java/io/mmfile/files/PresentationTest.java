@@ -147,4 +147,41 @@ class PresentationTest {
         .isEqualTo("public, max-age=0");
     }
   }
+
+  @Nested
+  class MediaTypeCheck {
+    /** The grammar the hand-written check stands for. */
+    final java.util.regex.Pattern grammar =
+      java.util.regex.Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]{0,62}/[a-z0-9][a-z0-9!#$&^_.+-]{0,62}");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"image/png", "a/b", "x/", "/x", "x//y", "a/b/c", ".a/b", "a/.b", "a!#$&^_.+-/b9",
+      "text/html;", "te xt/html", "Text/html", "", "/", "a/b\u00e9"})
+    void acceptsExactlyTheGrammarsTypes(String type) {
+      assertThat(Presentation.isMediaType(type)).isEqualTo(grammar.matcher(type).matches());
+    }
+
+    @Test
+    void agreesWithTheGrammarOnRandomStrings() {
+      java.util.Random random = new java.util.Random(7);
+      String alphabet = "az09/!#$&^_.+-A ;=\u00e9";
+      for (int n = 0; n < 20_000; n++) {
+        StringBuilder type = new StringBuilder();
+        int length = random.nextInt(n % 10 == 0 ? 140 : 8);
+        for (int i = 0; i < length; i++) {
+          type.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        String t = type.toString();
+        assertThat(Presentation.isMediaType(t)).as(t).isEqualTo(grammar.matcher(t).matches());
+      }
+    }
+
+    @Test
+    void limitsEachPartTo63Characters() {
+      String part63 = "a".repeat(63);
+      assertThat(Presentation.isMediaType(part63 + "/" + part63)).isTrue();
+      assertThat(Presentation.isMediaType(part63 + "a/" + part63)).isFalse();
+      assertThat(Presentation.isMediaType(part63 + "/" + part63 + "a")).isFalse();
+    }
+  }
 }

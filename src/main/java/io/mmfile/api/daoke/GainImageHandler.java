@@ -21,8 +21,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code GET|HEAD /dfsapi/v2/gainImage} (WIRE.md §1): serves what saveImage stored, with validators,
@@ -31,11 +29,6 @@ import java.util.regex.Pattern;
  */
 public final class GainImageHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(GainImageHandler.class);
-  /**
-   * {@code <unix seconds>:<fileID>.<ext>}; the seconds are informative, the extension only picks the
-   * format of a {@code scaling} variant.
-   */
-  private static final Pattern FILE = Pattern.compile("(?:\\d{1,12}:)?([0-9a-f]{32})(?:\\.([A-Za-z0-9]{1,8}))?");
   /** The headers {@link #serve} sets that describe the file, and that an error must not carry. */
   private static final List<CharSequence> FILE_HEADERS = List.of(HttpHeaders.ETAG, HttpHeaders.LAST_MODIFIED,
     HttpHeaders.CACHE_CONTROL, HttpHeaders.ACCEPT_RANGES, HttpHeaders.CONTENT_TYPE, HttpHeaders.CONTENT_LENGTH,
@@ -55,24 +48,35 @@ public final class GainImageHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     HttpServerResponse response = ctx.response();
-    MultiMap params = params(request);
-    String file = params == null ? null : params.get("file");
-    Matcher m = file == null ? null : FILE.matcher(file);
-    if (m == null || !m.matches()) {
+    String query = request.query();
+    String file;
+    String scaling;
+    if (query != null && PlainQuery.applies(query)) {
+      file = PlainQuery.first(query, "file");
+      scaling = file == null ? null : PlainQuery.first(query, "scaling");
+    } else {
+      MultiMap params = params(request);
+      file = params == null ? null : params.get("file");
+      scaling = file == null ? null : params.get("scaling");
+    }
+    FileName name = file == null ? null : FileName.parse(file);
+    if (name == null) {
       bare(response, 400);
       return;
     }
     Resize resize;
     try {
-      String scaling = params.get("scaling");
       resize = scaling == null || scaling.isEmpty() ? null : Resize.parse(scaling);
     } catch (Failure f) {
       bare(response, statusOf(f));
       return;
     }
-    String extension = m.group(2);
-    String fileId = m.group(1);
-    RequestTrace.of(ctx).ifPresent(t -> t.fileId(fileId).operation(NodeMetrics.Operation.DOWNLOAD));
+    String extension = name.extension();
+    String fileId = name.fileId();
+    RequestTrace trace = RequestTrace.orNull(ctx);
+    if (trace != null) {
+      trace.fileId(fileId).operation(NodeMetrics.Operation.DOWNLOAD);
+    }
     long now = System.currentTimeMillis();
     stores.recordCache().find(fileId).onComplete(found -> guarded(ctx, () -> {
       if (found.failed()) {
@@ -85,7 +89,9 @@ public final class GainImageHandler implements Handler<RoutingContext> {
         bare(response, 404);
         return;
       }
-      RequestTrace.of(ctx).ifPresent(t -> t.appKey(record.get().appKey()));
+      if (trace != null) {
+        trace.appKey(record.get().appKey());
+      }
       if (record.get().expiredAt(now)) {
         expiry.reclaim(record.get());
         bare(response, 404);
@@ -93,6 +99,44 @@ public final class GainImageHandler implements Handler<RoutingContext> {
       }
       delivery.deliver(ctx, record.get(), resize, extension, now, REFUSAL);
     }));
+  }
+
+  /**
+   * The {@code file} parameter, {@code <unix seconds>:<fileID>.<ext>}
+   * ({@code (?:\d{1,12}:)?([0-9a-f]{32})(?:\.([A-Za-z0-9]{1,8}))?}, checked by hand: it runs on every
+   * download); the seconds are informative, the extension (null when absent) only picks the format of a
+   * {@code scaling} variant.
+   */
+  record FileName(String fileId, String extension) {
+    static FileName parse(String file) {
+      int colon = file.indexOf(':');
+      if (colon >= 0 && (colon < 1 || colon > 12 || !all(file, 0, colon, "0123456789"))) {
+        return null;
+      }
+      int id = colon + 1;
+      int end = id + 32;
+      if (file.length() < end || !all(file, id, end, "0123456789abcdef")) {
+        return null;
+      }
+      if (file.length() == end) {
+        return new FileName(file.substring(id, end), null);
+      }
+      int extension = file.length() - end - 1;
+      if (file.charAt(end) != '.' || extension < 1 || extension > 8
+        || !all(file, end + 1, file.length(), "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")) {
+        return null;
+      }
+      return new FileName(file.substring(id, end), file.substring(end + 1));
+    }
+
+    private static boolean all(String text, int from, int to, String allowed) {
+      for (int i = from; i < to; i++) {
+        if (allowed.indexOf(text.charAt(i)) < 0) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   /** What cannot be served is a bare status, as the original answered. */
