@@ -92,11 +92,16 @@ public interface BlobStore {
   /**
    * A file on disk: a file of its own ({@code base} 0, {@code length} -1), or {@code length} bytes from
    * {@code base} inside a larger file (a record in a volume). The reader applies offset and length from
-   * {@code base}.
+   * {@code base}. {@code shared}, when not null, lends the channel the store keeps open on that file, so
+   * that sending it opens nothing.
    */
-  record OnDisk(Path path, long base, long length) implements BlobContent {
+  record OnDisk(Path path, long base, long length, SharedChannel shared) implements BlobContent {
     public OnDisk(Path path) {
-      this(path, 0, -1);
+      this(path, 0, -1, null);
+    }
+
+    public OnDisk(Path path, long base, long length) {
+      this(path, base, length, null);
     }
 
     public boolean wholeFile() {
@@ -114,6 +119,17 @@ public interface BlobStore {
         return bytes.array();
       }
     }
+  }
+
+  /**
+   * An open channel on a file that serves many reads (a volume's data file). Whoever {@link #acquire}s
+   * it {@link #release}s it once done; the store closes it only after the last release.
+   */
+  interface SharedChannel {
+    /** The channel, or null when the file was closed (read it by its path then). */
+    FileChannel acquire();
+
+    void release();
   }
 
   /** The requested range, already cut. */

@@ -1,6 +1,9 @@
 package io.mmfile.files;
 
 import io.mmfile.platform.Failure;
+import io.mmfile.platform.HttpDate;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.util.AsciiString;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -11,8 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
-import java.time.ZoneOffset;
+import java.nio.channels.FileChannel;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -27,6 +29,10 @@ import java.util.Optional;
  */
 public final class FileDelivery {
   private static final Logger LOG = LoggerFactory.getLogger(FileDelivery.class);
+  /** Header names and values set on every download, made once (Netty writes AsciiStrings as they are). */
+  private static final AsciiString CONTENT_SECURITY_POLICY = AsciiString.cached("Content-Security-Policy");
+  private static final AsciiString CONTENT_SECURITY_POLICY_VALUE = AsciiString.cached(Presentation.CONTENT_SECURITY_POLICY);
+  private static final AsciiString BYTES = AsciiString.cached("bytes");
 
   /** How a dialect answers what cannot be served. */
   public interface Refusal {
@@ -106,9 +112,9 @@ public final class FileDelivery {
     Presentation presentation = Presentation.of(record, now, cacheStoreMaxAgeSeconds);
     MultiMap headers = response.headers();
     headers.set(HttpHeaders.ETAG, etag);
-    headers.set(HttpHeaders.LAST_MODIFIED, httpDate(record.createdMs()));
+    headers.set(HttpHeaders.LAST_MODIFIED, HttpDate.format(record.createdMs()));
     headers.set(HttpHeaders.CACHE_CONTROL, presentation.cacheControl());
-    headers.set(HttpHeaders.ACCEPT_RANGES, "bytes");
+    headers.set(HttpHeaders.ACCEPT_RANGES, BYTES);
     if (notModified(request, record, etag)) {
       response.setStatusCode(304).end();
       return;
@@ -116,7 +122,7 @@ public final class FileDelivery {
     long size = record.size();
     long offset = 0;
     long length = size;
-    ByteRange range = ByteRange.of(request.getHeader("Range"), size);
+    ByteRange range = ByteRange.of(request.getHeader(HttpHeaderNames.RANGE), size);
     if (range instanceof ByteRange.Unsatisfiable) {
       headers.set(HttpHeaders.CONTENT_RANGE, "bytes */" + size);
       refusal.refuse(ctx, 416);
@@ -129,8 +135,10 @@ public final class FileDelivery {
       headers.set(HttpHeaders.CONTENT_RANGE, "bytes " + part.first() + "-" + part.last() + "/" + size);
     }
     headers.set(HttpHeaders.CONTENT_TYPE, presentation.contentType());
-    presentation.contentDisposition().ifPresent(d -> headers.set(HttpHeaders.CONTENT_DISPOSITION, d));
-    headers.set("Content-Security-Policy", Presentation.CONTENT_SECURITY_POLICY);
+    if (presentation.contentDisposition().isPresent()) {
+      headers.set(HttpHeaders.CONTENT_DISPOSITION, presentation.contentDisposition().get());
+    }
+    headers.set(CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_VALUE);
     long from = offset;
     long count = length;
     boolean head = request.method() == HttpMethod.HEAD;
@@ -169,7 +177,7 @@ public final class FileDelivery {
         return;
       }
       if (bytes instanceof BlobStore.OnDisk disk) {
-        response.sendFile(disk.path().toString(), disk.base() + from, count).onFailure(t -> {
+        sendFile(response, disk, from, count).onFailure(t -> {
           if (!response.headWritten()) {
             // The record outlived its file (removed behind our back, or a sweep in progress).
             stores.recordCache().forget(record.fileId());
@@ -196,6 +204,25 @@ public final class FileDelivery {
     }));
   }
 
+  /**
+   * Sends from the channel the store keeps open when it lends one (a volume: nothing to open, resolve
+   * or close per download), else opens the file by its path.
+   */
+  private static Future<Void> sendFile(HttpServerResponse response, BlobStore.OnDisk disk, long from, long count) {
+    FileChannel channel = disk.shared() == null ? null : disk.shared().acquire();
+    if (channel == null) {
+      return response.sendFile(disk.path().toString(), disk.base() + from, count);
+    }
+    Future<Void> sent;
+    try {
+      sent = response.sendFile(channel, disk.base() + from, count);
+    } catch (RuntimeException e) {
+      disk.shared().release();
+      throw e;
+    }
+    return sent.andThen(done -> disk.shared().release());
+  }
+
   private static boolean notModified(HttpServerRequest request, FileRecord record, String etag) {
     String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
     if (ifNoneMatch != null) {
@@ -220,10 +247,6 @@ public final class FileDelivery {
       }
     }
     return false;
-  }
-
-  private static String httpDate(long epochMs) {
-    return DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.ofEpochMilli(epochMs).atZone(ZoneOffset.UTC));
   }
 
 }

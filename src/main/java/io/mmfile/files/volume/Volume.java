@@ -1,5 +1,7 @@
 package io.mmfile.files.volume;
 
+import io.mmfile.files.BlobStore;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -9,6 +11,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
@@ -19,7 +23,7 @@ import java.util.zip.CRC32C;
  * entries under the index's own monitor, so a tombstone never waits for a large record being written.
  * Reads use positional I/O and never take a lock.
  */
-final class Volume {
+final class Volume implements BlobStore.SharedChannel {
   private static final int CHECK_BLOCK = 256 * 1024;
 
   final int id;
@@ -40,6 +44,13 @@ final class Volume {
   final AtomicLong garbageBytes = new AtomicLong();
   /** Written since the last fsync. */
   volatile boolean dirty;
+  /**
+   * Holders of {@link #data}: the volume itself until {@link #close}, and each download sending from
+   * it; the channel is closed when the count falls to 0, so a retired volume's file is not closed under
+   * a download still sending it.
+   */
+  private final AtomicInteger dataHolders = new AtomicInteger(1);
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Volume(int id, long expiresAtMs, Path dat, Path idx, FileChannel data, FileChannel index, long tail,
                  long indexTail) {
@@ -259,12 +270,33 @@ final class Volume {
     return data;
   }
 
-  void close() {
-    try {
-      data.close();
-    } catch (IOException ignored) {
-      // closing a file we only read or already forced
+  @Override
+  public FileChannel acquire() {
+    for (int n = dataHolders.get(); n > 0; n = dataHolders.get()) {
+      if (dataHolders.compareAndSet(n, n + 1)) {
+        return data;
+      }
     }
+    return null;
+  }
+
+  @Override
+  public void release() {
+    if (dataHolders.decrementAndGet() == 0) {
+      try {
+        data.close();
+      } catch (IOException ignored) {
+        // closing a file we only read or already forced
+      }
+    }
+  }
+
+  /** Closes the index now and the data file once no download sends from it; once only. */
+  void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    release();
     try {
       index.close();
     } catch (IOException ignored) {

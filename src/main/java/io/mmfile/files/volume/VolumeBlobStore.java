@@ -222,7 +222,8 @@ public final class VolumeBlobStore implements BlobStore {
     if (at == null) {
       return Future.succeededFuture(Optional.empty());
     }
-    return Future.succeededFuture(Optional.of(new OnDisk(at.volume().dat, Volume.dataOffset(at.offset()), at.size())));
+    return Future.succeededFuture(Optional.of(new OnDisk(at.volume().dat, Volume.dataOffset(at.offset()), at.size(),
+      at.volume())));
   }
 
   @Override

@@ -167,6 +167,27 @@ class VolumeBlobStoreTest {
     }
 
     @Test
+    void lendsItsOpenChannelAndClosesItOnlyAfterTheLastReaderReleasedIt() throws IOException {
+      open();
+      byte[] content = bytes(5000, 6);
+      String id = put(store, content, 0);
+      var disk = (BlobStore.OnDisk) await(store.read(id, 0, content.length)).orElseThrow();
+      FileChannel lent = disk.shared().acquire();
+      assertThat(lent).isNotNull();
+
+      store.close();
+      store = null;
+
+      assertThat(lent.isOpen()).as("held by a download still sending").isTrue();
+      ByteBuffer read = ByteBuffer.allocate(content.length);
+      lent.read(read, disk.base());
+      assertThat(read.array()).isEqualTo(content);
+      disk.shared().release();
+      assertThat(lent.isOpen()).as("closed with the last holder").isFalse();
+      assertThat(disk.shared().acquire()).as("nothing more to lend once closed").isNull();
+    }
+
+    @Test
     void uploadsLargerThanTheMemoryStageSpillAndStillLandWhole() throws IOException {
       open(options(1 << 30, 2, 4096, 3600, 0, MmfileConfig.Fsync.NONE));
       byte[] big = bytes(3 * 1024 * 1024 + 5, 4);
