@@ -1,6 +1,7 @@
 package io.mmfile.platform;
 
 import io.vertx.core.Future;
+import io.netty.util.AsciiString;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -29,9 +30,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
-  private static final String NOSNIFF = "X-Content-Type-Options";
-
-  private static final String REQUEST_ID = "X-Request-Id";
+  private static final AsciiString NOSNIFF = AsciiString.cached("X-Content-Type-Options");
+  private static final AsciiString NOSNIFF_VALUE = AsciiString.cached("nosniff");
+  private static final AsciiString NODE = AsciiString.cached(NodeIdentity.HEADER);
+  private static final AsciiString REQUEST_ID = AsciiString.cached("X-Request-Id");
 
   private final MmfileConfig config;
   private final List<Dialect> dialects;
@@ -74,11 +76,12 @@ public final class HttpVerticle extends VerticleBase {
    * proxy sent, else a new one), and the request's trace starts here, on the request's own context.
    */
   static Handler<HttpServerRequest> withSafeHeaders(Router router, Front front) {
+    AsciiString nodeId = new AsciiString(front.nodeId());
     return request -> {
       String fromProxy = front.clientAddress().fromTrustedProxy(request) ? request.getHeader(REQUEST_ID) : null;
       RequestTrace trace = RequestTrace.begin(fromProxy);
-      request.response().putHeader(NOSNIFF, "nosniff")
-        .putHeader(NodeIdentity.HEADER, front.nodeId())
+      request.response().putHeader(NOSNIFF, NOSNIFF_VALUE)
+        .putHeader(NODE, nodeId)
         .putHeader(REQUEST_ID, trace.id());
       router.handle(request);
     };
@@ -87,27 +90,66 @@ public final class HttpVerticle extends VerticleBase {
   /** The first route of all: ties the trace to the routing context and logs the request when it is over. */
   static void traceRequests(Router router, Front front) {
     router.route().handler(ctx -> {
-      HttpServerRequest request = ctx.request();
-      RequestTrace trace = RequestTrace.current().orElseGet(() -> RequestTrace.begin(null));
+      RequestTrace trace = RequestTrace.currentOrNull();
+      if (trace == null) {
+        trace = RequestTrace.begin(null);
+      }
       trace.attach(ctx);
       trace.dialect(AccessLog.dialectOf(ctx.normalizedPath()));
+      RequestEnd end = new RequestEnd(front, ctx, trace);
       // Not ctx.addEndHandler: that takes the response's end, close and exception handlers, and an
       // exception (a malformed multipart part) would count as the end before the upload answers.
-      String client = front.accessLog().enabled() ? front.clientAddress().of(request) : null;
-      java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
-      ctx.addBodyEndHandler(v -> {
-        if (over.compareAndSet(false, true)) {
-          ended(front, request, client, trace, true);
-        }
-      });
-      trace.onClosed(() -> {
-        if (!ctx.response().ended() && over.compareAndSet(false, true)) {
-          ended(front, request, client, trace, false);
-        }
-      });
-      ctx.response().closeHandler(v -> trace.closed());
+      ctx.addBodyEndHandler(end);
+      trace.onClosed(end);
+      ctx.response().closeHandler(end.closed());
       ctx.next();
     });
+  }
+
+  /**
+   * The end of one request, whichever comes first: its answer's last byte (completed) or its
+   * connection closing before that; counted and logged once. One object per request for the three
+   * callbacks, on the event loop of the request.
+   */
+  private static final class RequestEnd implements Handler<Void>, Runnable {
+    private final Front front;
+    private final RoutingContext ctx;
+    private final RequestTrace trace;
+    private final String client;
+    private boolean over;
+
+    RequestEnd(Front front, RoutingContext ctx, RequestTrace trace) {
+      this.front = front;
+      this.ctx = ctx;
+      this.trace = trace;
+      this.client = front.accessLog().enabled() ? front.clientAddress().of(ctx.request()) : null;
+    }
+
+    /** The answer's body ended. */
+    @Override
+    public void handle(Void v) {
+      end(true);
+    }
+
+    /** The connection closed (through {@link RequestTrace#closed}). */
+    @Override
+    public void run() {
+      if (!ctx.response().ended()) {
+        end(false);
+      }
+    }
+
+    /** The response's close handler: tells the trace, which may have been handed another handler. */
+    Handler<Void> closed() {
+      return v -> trace.closed();
+    }
+
+    private void end(boolean completed) {
+      if (!over) {
+        over = true;
+        ended(front, ctx.request(), client, trace, completed);
+      }
+    }
   }
 
   private static void ended(Front front, HttpServerRequest request, String client, RequestTrace trace, boolean completed) {

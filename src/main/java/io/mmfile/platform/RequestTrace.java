@@ -75,14 +75,24 @@ public final class RequestTrace implements VertxServiceProvider {
     return trace;
   }
 
-  /** 16 random characters of [0-9a-z]: about 82 bits, unique enough to find one request among billions. */
+  /**
+   * 16 random characters of [0-9a-z]: about 82 bits, unique enough to find one request among billions.
+   * Eight characters come from each of two random longs (36^8 < 2^42, so taking them as base-36
+   * digits of a 62-bit value leaves each character uniform but for a bias below one in a million).
+   */
   static String newId() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    char[] out = new char[16];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = ALPHABET[random.nextInt(ALPHABET.length)];
+    byte[] out = new byte[16];
+    digits(random.nextLong() >>> 2, out, 0);
+    digits(random.nextLong() >>> 2, out, 8);
+    return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
+  private static void digits(long value, byte[] out, int from) {
+    for (int i = from; i < from + 8; i++) {
+      out[i] = (byte) ALPHABET[(int) (value % 36)];
+      value /= 36;
     }
-    return new String(out);
   }
 
   /** The trace of the request whose callback is running now, if any. */
@@ -132,8 +142,23 @@ public final class RequestTrace implements VertxServiceProvider {
 
   /** The trace of a routed request (also when a callback runs outside its context). */
   public static Optional<RequestTrace> of(RoutingContext ctx) {
+    return Optional.ofNullable(orNull(ctx));
+  }
+
+  /** Like {@link #of}, or null; for the per-request path, which need not allocate an Optional. */
+  public static RequestTrace orNull(RoutingContext ctx) {
     RequestTrace trace = ctx.get(DATA_KEY);
-    return trace != null ? Optional.of(trace) : current();
+    if (trace != null) {
+      return trace;
+    }
+    Context context = Vertx.currentContext();
+    return context == null ? null : LOCAL.get(context);
+  }
+
+  /** The trace begun on the current context, or null. */
+  static RequestTrace currentOrNull() {
+    Context context = Vertx.currentContext();
+    return context == null ? null : LOCAL.get(context);
   }
 
   public String id() {
