@@ -17,17 +17,42 @@ record FileKey(long high, long low) {
     return new FileKey(hex.fromHexDigitsToLong(fileId, 0, 16), hex.fromHexDigitsToLong(fileId, 16, 32));
   }
 
-  /** Like {@link #of} but empty-handed for ids no volume can hold (a read of a made-up id). */
+  /**
+   * Like {@link #of} but empty-handed for ids no volume can hold (a read of a made-up id); one pass over
+   * the digits, as every download asks.
+   */
   static FileKey orNull(String fileId) {
     if (fileId == null || fileId.length() != 32) {
       return null;
     }
+    long high = 0;
+    long low = 0;
     for (int i = 0; i < 32; i++) {
-      if (Character.digit(fileId.charAt(i), 16) < 0) {
+      int digit = hexDigit(fileId.charAt(i));
+      if (digit < 0) {
         return null;
       }
+      if (i < 16) {
+        high = high << 4 | digit;
+      } else {
+        low = low << 4 | digit;
+      }
     }
-    return of(fileId);
+    return new FileKey(high, low);
+  }
+
+  /** The value of an ASCII hex digit (what {@link HexFormat} accepts), or -1. */
+  private static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
   }
 
   @Override
