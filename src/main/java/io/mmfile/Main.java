@@ -77,17 +77,20 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    NodeMetrics metrics = new NodeMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    Vertx vertx = NodeMetrics.vertx(metrics.registry());
+    // The configuration is read first, on a Vert.x of its own: it says which transport the node's runs on.
+    Vertx reader = Vertx.vertx();
     MmfileConfig config;
     try {
-      config = loadConfig(vertx, configFile);
+      config = loadConfig(reader, configFile);
     } catch (ConfigException e) {
       err.println("mmfile: " + e.getMessage());
       err.flush();
-      vertx.close();
       return 2;
+    } finally {
+      reader.close();
     }
+    NodeMetrics metrics = new NodeMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    Vertx vertx = NodeMetrics.vertx(metrics.registry(), config.http().transport());
     LogFormat.apply(config);
     MmfileServer server = new MmfileServer(vertx, config, java.time.Clock.systemUTC(), metrics);
     CompletableFuture<MmfileServer> started = server.start().toCompletionStage().toCompletableFuture();

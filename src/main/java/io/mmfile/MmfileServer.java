@@ -69,6 +69,7 @@ import io.mmfile.platform.KeyValueStores;
 import io.mmfile.platform.MemoryKeyValueStore;
 import io.mmfile.platform.MetricsEndpoint;
 import io.mmfile.platform.MmfileConfig;
+import io.mmfile.platform.NetworkTransport;
 import io.mmfile.platform.NodeMetrics;
 import io.mmfile.platform.RedactedUrl;
 import io.mmfile.platform.RedisChannel;
@@ -158,6 +159,7 @@ public final class MmfileServer {
     volume = new DataVolume(vertx, config.dataDir(), config.storage().minFreeBytes());
     vertx.eventBus().registerCodec(new StorageProtocol.TransferCodec());
     HttpVerticle.logTlsEngine(config);
+    NetworkTransport.log(vertx, config);
     return database.migrate(vertx)
       .compose(v -> volume.start())
       // Reading the key and preparing the store's directories touch the disk: not on the event loop.
@@ -338,10 +340,17 @@ public final class MmfileServer {
       }));
   }
 
-  /** A port taken by another process is the common case: name the address instead of the bare errno text. */
+  /** Linux's EADDRINUSE, as epoll's bind reports it (negated). */
+  private static final int EADDRINUSE = 98;
+
+  /**
+   * A port taken by another process is the common case: name the address instead of the bare errno text.
+   * NIO says it with a BindException, epoll with the errno.
+   */
   private <T> Future<T> explainListenFailure(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof BindException) {
+      if (c instanceof BindException
+        || c instanceof io.netty.channel.unix.Errors.NativeIoException n && n.expectedErr() == -EADDRINUSE) {
         return Future.failedFuture(new IllegalStateException(
           config.http().host() + ":" + config.http().port() + " is already in use", t));
       }

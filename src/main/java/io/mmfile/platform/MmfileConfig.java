@@ -103,11 +103,14 @@ public record MmfileConfig(
   /** The HTTP front: listen address, instances, TLS and the base of returned URLs. */
   public record Http(String host, int port, int instances, Optional<String> publicBaseUrl,
                      int idleTimeoutSeconds, Optional<Path> tlsCert, Optional<Path> tlsKey, List<Cidr> trustedProxies,
-                     Cors cors, int cacheStoreMaxAgeSeconds) {
+                     Cors cors, int cacheStoreMaxAgeSeconds, Transport transport) {
     public boolean tls() {
       return tlsCert.isPresent();
     }
   }
+
+  /** The network transport: the system's own (epoll on Linux) where it loads, else Java's NIO; or NIO always. */
+  public enum Transport { NATIVE, NIO }
 
   /** Cross-origin access for web pages: the allowed origins ({@code *} = any; empty = no CORS at all). */
   public record Cors(List<String> allowedOrigins, int maxAgeSeconds) {
@@ -209,7 +212,8 @@ public record MmfileConfig(
       cidrs("http.trusted-proxies", r.optionalString("http.trusted-proxies").orElse("")),
       new Cors(origins("http.cors.allowed-origins", r.list("http.cors.allowed-origins")),
         r.integer("http.cors.max-age-seconds", 0, 86400)),
-      r.integer("http.cache-store-max-age-seconds", 0, 365 * 86400));
+      r.integer("http.cache-store-max-age-seconds", 0, 365 * 86400),
+      r.choice("http.transport", Transport.class));
     int storageInstances = r.integer("storage.instances", 1, 256);
     int writableVolumes = r.integer("storage.volume.writable", 0, 256);
     Durable durable = r.choice("storage.durable", Durable.class);

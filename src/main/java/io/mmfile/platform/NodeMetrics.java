@@ -56,6 +56,11 @@ public final class NodeMetrics {
    * per request.
    */
   public static Vertx vertx(PrometheusMeterRegistry registry) {
+    return vertx(registry, MmfileConfig.Transport.NATIVE);
+  }
+
+  /** The same, on the network transport {@code transport} ({@link NetworkTransport}). */
+  public static Vertx vertx(PrometheusMeterRegistry registry, MmfileConfig.Transport transport) {
     MicrometerMetricsOptions options = new MicrometerMetricsOptions()
       .setEnabled(true)
       .setJvmMetricsEnabled(true)
@@ -66,6 +71,7 @@ public final class NodeMetrics {
     return Vertx.builder()
       .with(new VertxOptions().setMetricsOptions(options))
       .withMetrics(HttpServerMeters.around(new MicrometerMetricsFactory(registry), registry, options.getMetricsNaming()))
+      .withTransport(NetworkTransport.of(transport))
       .build();
   }
 

@@ -109,6 +109,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theNetworkTransportIsTheNativeOneUnlessNioIsAskedFor() {
+    assertThat(load(Map.of()).http().transport()).isEqualTo(MmfileConfig.Transport.NATIVE);
+    assertThat(load(Map.of("MMFILE_HTTP_TRANSPORT", "nio")).http().transport()).isEqualTo(MmfileConfig.Transport.NIO);
+    assertThatThrownBy(() -> load(Map.of("MMFILE_HTTP_TRANSPORT", "epol")))
+      .isInstanceOf(ConfigException.class)
+      .hasMessageContaining("'http.transport'")
+      .hasMessageContaining("native or nio");
+  }
+
+  @Test
   void environmentNamesFollowTheKeys() {
     assertThat(ConfigLoader.envName("http.public-base-url")).isEqualTo("MMFILE_HTTP_PUBLIC_BASE_URL");
     assertThat(ConfigLoader.envName("http.tls.cert")).isEqualTo("MMFILE_HTTP_TLS_CERT");

@@ -115,10 +115,17 @@ public final class TestServer implements AutoCloseable {
       }
     }
     config.mergeIn(overrides);
-    NodeMetrics metrics = NodeMetrics.standalone();
-    Vertx vertx = NodeMetrics.vertx(metrics.registry());
+    // As Main does: the configuration first, read on a Vert.x of its own; it names the node's transport.
+    Vertx reader = Vertx.vertx();
+    MmfileConfig parsed;
     try {
-      MmfileConfig parsed = await(new ConfigLoader(vertx, Map.of()).load(ConfigLoader.DEFAULT_FILE, config));
+      parsed = await(new ConfigLoader(reader, Map.of()).load(ConfigLoader.DEFAULT_FILE, config));
+    } finally {
+      reader.close();
+    }
+    NodeMetrics metrics = NodeMetrics.standalone();
+    Vertx vertx = NodeMetrics.vertx(metrics.registry(), parsed.http().transport());
+    try {
       MmfileServer server = await(new MmfileServer(vertx, parsed, clock, metrics).start());
       return new TestServer(backend, vertx, server, dataDir, database, keyPrefix, port);
     } catch (RuntimeException e) {
