@@ -26,7 +26,8 @@ import java.util.function.Function;
 /**
  * File records in SQL. Inserts are batched: the records of uploads that finish while a statement is
  * at the database go in together with the next multi-row {@code INSERT}, at most
- * {@link #MAX_IN_FLIGHT} statements at a time (docs/architecture.md, "File records"). Each caller's
+ * {@link #MAX_IN_FLIGHT} statements at a time, one on the embedded H2 (docs/architecture.md, "File
+ * records"). Each caller's
  * future completes, on the caller's context, once the statement that carried its records returned:
  * committed, so an acknowledged upload's record survives a crash.
  *
@@ -41,7 +42,12 @@ public final class FileRecordRepository {
   private static final Logger LOG = LoggerFactory.getLogger(FileRecordRepository.class);
   /** Tries of a transaction that lost a race for a blob row (a deadlock, a duplicate key) before it fails. */
   private static final int BLOB_TRIES = 5;
-  /** Statements at the database at once; what arrives meanwhile waits for the next one. */
+  /**
+   * Statements at MySQL/MariaDB at once; what arrives meanwhile waits for the next one. The embedded H2
+   * gets one at a time: each of its commits serialises every B-tree page the transaction dirtied, a cost
+   * that hardly grows with the rows, so one commit of all that waited beats two of half as many
+   * (docs/benchmarks/profile.md, "File records on H2").
+   */
   static final int MAX_IN_FLIGHT = 2;
   /** Rows in one statement: 15 placeholders each, well under MySQL's 65,535 per statement. */
   static final int MAX_ROWS = 500;
@@ -53,6 +59,8 @@ public final class FileRecordRepository {
   private final Pool pool;
   /** The embedded H2 through vertx-jdbc-client: see {@link #inTransaction}. */
   private final boolean jdbc;
+  /** {@link #MAX_IN_FLIGHT}, or 1 on the embedded H2. */
+  private final int maxInFlight;
   private final String blobScope;
   private final boolean dedup;
   private volatile Function<String, Future<Void>> dropBytes = key -> Future.succeededFuture();
@@ -75,6 +83,7 @@ public final class FileRecordRepository {
   public FileRecordRepository(Pool pool, boolean jdbc, String blobScope, boolean dedup) {
     this.pool = pool;
     this.jdbc = jdbc;
+    this.maxInFlight = jdbc ? 1 : MAX_IN_FLIGHT;
     this.blobScope = blobScope;
     this.dedup = dedup;
   }
@@ -140,7 +149,7 @@ public final class FileRecordRepository {
   private void drain() {
     List<Pending> batch = new ArrayList<>();
     synchronized (lock) {
-      if (inFlight >= MAX_IN_FLIGHT || queue.isEmpty()) {
+      if (inFlight >= maxInFlight || queue.isEmpty()) {
         return;
       }
       int rows = 0;
