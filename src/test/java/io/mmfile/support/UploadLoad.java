@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * hash of everything it ever sent, and every answer's code.
  */
 public final class UploadLoad implements AutoCloseable {
-  /** What an acknowledged upload must give back. */
-  public record Acked(String url, String sha256, int length, boolean durable) {
+  /** What an acknowledged upload must give back, and when its request was sent ({@link System#nanoTime}). */
+  public record Acked(String url, String sha256, int length, boolean durable, long sentNanos) {
   }
 
   private final Vertx vertx = Vertx.vertx();
@@ -117,6 +117,7 @@ public final class UploadLoad implements AutoCloseable {
     Multipart form = new Multipart();
     DaokeClient.signedFields(app, image.length(), Map.of("isStorage", Boolean.toString(durable))).forEach(form::field);
     form.file("mmfile", "f.png", "image/png", image);
+    long sentNanos = System.nanoTime();
     web.post("/dfsapi/v2/saveImage").timeout(timeoutMs).putHeader("Content-Type", form.contentType())
       .sendBuffer(form.body())
       .onComplete(ar -> {
@@ -132,7 +133,7 @@ public final class UploadLoad implements AutoCloseable {
           codes.computeIfAbsent(code, c -> new AtomicInteger()).incrementAndGet();
           if ("0".equals(code)) {
             String url = ar.result().bodyAsJsonObject().getJsonObject("RESULT").getString("url");
-            acked.add(new Acked(url, sha, image.length(), durable));
+            acked.add(new Acked(url, sha, image.length(), durable, sentNanos));
           }
         }
         next();
