@@ -118,22 +118,30 @@ class MultipartParserTest {
     recorder.pausing = pausing;
     MultipartParser parser = new MultipartParser(boundary, LIMITS, recorder);
     recorder.parser = parser;
-    int from = 0;
-    List<Integer> ends = new ArrayList<>();
-    cuts.forEach(ends::add);
-    ends.add(body.length);
-    for (int to : ends) {
-      if (to <= from) {
-        continue;
-      }
-      parser.feed(Buffer.buffer(body).slice(from, to).copy());
+    for (int[] read : reads(cuts, body.length)) {
+      parser.feed(Buffer.buffer(body).slice(read[0], read[1]).copy());
       while (parser.paused()) {
         parser.resume();
       }
-      from = to;
     }
     parser.endOfInput();
     return recorder;
+  }
+
+  /** The reads {@code cuts} (sorted positions) make of a body of {@code length} bytes: [from, to), none empty. */
+  static List<int[]> reads(Iterable<Integer> cuts, int length) {
+    List<int[]> reads = new ArrayList<>();
+    int from = 0;
+    List<Integer> ends = new ArrayList<>();
+    cuts.forEach(ends::add);
+    ends.add(length);
+    for (int to : ends) {
+      if (to > from) {
+        reads.add(new int[] {from, to});
+        from = to;
+      }
+    }
+    return reads;
   }
 
   static List<String> events(String boundary, byte[] body, Iterable<Integer> cuts) {
@@ -267,21 +275,15 @@ class MultipartParserTest {
     // a network buffer with bytes before and after the body: a slice of it starts at an offset
     Buffer network = Buffer.buffer().appendString("xx\r\n--" + boundary).appendBytes(body).appendString("\r\n");
     int base = 2 + 4 + boundary.length();
-    int from = 0;
-    List<Integer> ends = new ArrayList<>();
-    cuts.forEach(ends::add);
-    ends.add(body.length);
-    for (int to : ends) {
-      if (to <= from) {
-        continue;
-      }
+    for (int[] piece : reads(cuts, body.length)) {
+      int from = piece[0];
+      int to = piece[1];
       Buffer read = switch (feed) {
         case COPIES -> Buffer.buffer(body).slice(from, to).copy();
         case SLICES -> network.slice(base + from, base + to);
         case DIRECT -> BufferInternal.buffer(Unpooled.directBuffer(to - from).writeBytes(body, from, to - from));
       };
       parser.feed(read);
-      from = to;
     }
     parser.endOfInput();
     return recorder.events;
