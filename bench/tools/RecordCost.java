@@ -34,8 +34,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code storage.dedup: false}, or the cache store), {@code evict} (plain, and every insert past the
  * first 2,000 evicts the oldest record as a full cache store does, through {@link EvictedRecords}).
  *
+ * <p>PREFILL (optional, default 0): before anything is measured, records of the same MODE are inserted, 500
+ * a statement, until the database holds that many files (a DIR that has them already is used as it is):
+ * what a record costs on H2 depends on how many are there and on how the file got there
+ * (docs/benchmarks/profile.md, "H2's cost per file record and how long the node has been writing").
+ *
  * <p>Usage (from the repository, after {@code mvn package}):
- * {@code java -cp target/mmfile.jar bench/tools/RecordCost.java DIR dedup|plain|evict SECONDS CONCURRENCY}
+ * {@code java -cp target/mmfile.jar bench/tools/RecordCost.java DIR dedup|plain|evict SECONDS CONCURRENCY [PREFILL]}
  */
 public final class RecordCost {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -45,6 +50,7 @@ public final class RecordCost {
     String mode = args[1];
     int seconds = Integer.parseInt(args[2]);
     int concurrency = Integer.parseInt(args[3]);
+    long prefill = args.length > 4 ? Long.parseLong(args[4]) : 0;
     Files.createDirectories(dir);
     Vertx vertx = Vertx.vertx();
     Map<String, String> env = new java.util.HashMap<>(System.getenv());
@@ -55,6 +61,7 @@ public final class RecordCost {
     Pool pool = database.openPool(vertx);
     FileRecordRepository records = new FileRecordRepository(pool, config.embeddedDatabase(), "bench", mode.equals("dedup"));
     EvictedRecords evictions = new EvictedRecords(records, new FileRecordCache(records, 1000, java.time.Duration.ofMinutes(1)), 500);
+    prefill(records, mode, prefill);
     ArrayDeque<String> live = new ArrayDeque<>();
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     for (int round = 0; round < 2; round++) { // the first round warms the JIT up
@@ -80,6 +87,10 @@ public final class RecordCost {
           done.get() / elapsed, cpu / 1000.0 / done.get(), javaCpu / 1000.0 / done.get(),
           (stats[1] - stats0[1]) / (double) Math.max(1, stats[0] - stats0[0]),
           Files.readString(Path.of("/proc/loadavg")).trim());
+        Path file = dir.resolve("db").resolve("mmfile.mv.db");
+        if (Files.exists(file)) { // how much H2's file grew: it keeps old chunks for a while (profile.md)
+          System.out.printf("database file %d MB, %d files%n", Files.size(file) >> 20, await(records.count()));
+        }
       }
     }
     await(pool.close());
@@ -95,15 +106,7 @@ public final class RecordCost {
       }
       return;
     }
-    byte[] hash = new byte[32];
-    RANDOM.nextBytes(hash);
-    long now = System.currentTimeMillis();
-    FileRecord r = new FileRecord(FileId.next(), "benchkey01", evict ? StoreKind.CACHE : StoreKind.DURABLE, 102400,
-      HexFormat.of().formatHex(hash), "image/jpeg", "jpg", 640, 480, now, null, null, null, null);
-    if (!evict && records.deduplicates()) {
-      r = r.withBlob(null, "volume@bench");
-    }
-    FileRecord record = r;
+    FileRecord record = newRecord(records, evict);
     records.insert(record).onComplete(ar -> {
       if (ar.failed()) {
         ar.cause().printStackTrace();
@@ -117,6 +120,36 @@ public final class RecordCost {
       }
       chain(vertx, records, evictions, live, evict, end, done, running, finished);
     });
+  }
+
+  /** A record of new bytes, as an upload makes it: a cache-store record when {@code evict}. */
+  private static FileRecord newRecord(FileRecordRepository records, boolean evict) {
+    byte[] hash = new byte[32];
+    RANDOM.nextBytes(hash);
+    long now = System.currentTimeMillis();
+    FileRecord r = new FileRecord(FileId.next(), "benchkey01", evict ? StoreKind.CACHE : StoreKind.DURABLE, 102400,
+      HexFormat.of().formatHex(hash), "image/jpeg", "jpg", 640, 480, now, null, null, null, null);
+    return !evict && records.deduplicates() ? r.withBlob(null, "volume@bench") : r;
+  }
+
+  /** Inserts records, 500 a statement and four statements queued at a time, until {@code total} are there. */
+  private static void prefill(FileRecordRepository records, String mode, long total) throws Exception {
+    long have = await(records.count());
+    long t0 = System.nanoTime();
+    while (have < total) {
+      java.util.List<Future<java.util.List<FileRecord>>> batches = new java.util.ArrayList<>();
+      for (int b = 0; b < 4 && have < total; b++) {
+        java.util.List<FileRecord> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 500 && have < total; i++, have++) {
+          batch.add(newRecord(records, mode.equals("evict")));
+        }
+        batches.add(records.insertAll(batch));
+      }
+      await(Future.all(batches));
+    }
+    if (total > 0) {
+      System.out.printf("prefilled to %d records in %.0f s%n", await(records.count()), (System.nanoTime() - t0) / 1e9);
+    }
   }
 
   /** CPU time of the live Java threads (the JIT's and GC's threads are not among them). */
