@@ -51,7 +51,7 @@ import java.util.function.BiFunction;
  */
 @Command(name = "mmfile", mixinStandardHelpOptions = true, version = "mmfile 0.1",
   description = "Reactive file-and-account server.",
-  subcommands = {Main.AppKeyCommand.class, HealthCommand.class, Main.StoreCommand.class})
+  subcommands = {Main.AppKeyCommand.class, HealthCommand.class, Main.StoreCommand.class, Main.DbCommand.class})
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -139,6 +139,39 @@ public final class Main implements Callable<Integer> {
       cause = cause.getCause();
     }
     return cause;
+  }
+
+  /** {@code mmfile db compact}: gives back the space the embedded database's file holds beyond its data. */
+  @Command(name = "db", mixinStandardHelpOptions = true, description = "Maintain the embedded database.")
+  static final class DbCommand {
+    @CommandLine.ParentCommand
+    Main parent;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Command(name = "compact", description = "With the node stopped: rewrite the embedded H2 database's file "
+      + "(data.dir/db) with only its live data and print its size before and after. Exits 2 when the node "
+      + "has it open, there is none, or database.url names MySQL/MariaDB.")
+    int compact() {
+      PrintWriter out = spec.commandLine().getOut();
+      Vertx vertx = Vertx.vertx();
+      try {
+        Database.Compaction done = new Database(loadConfig(vertx, parent.configFile)).compactEmbedded();
+        out.printf("embedded database: %d files; %,d bytes before, %,d after%n", done.files(), done.bytesBefore(),
+          done.bytesAfter());
+        out.flush();
+        return 0;
+      } catch (ConfigException e) {
+        System.err.println("mmfile: " + e.getMessage());
+        return 2;
+      } catch (IllegalStateException e) {
+        System.err.println("mmfile: " + e.getMessage());
+        return 2;
+      } finally {
+        vertx.close();
+      }
+    }
   }
 
   /** {@code mmfile store verify}: reads the volume store under data.dir and reports what it holds. */

@@ -157,6 +157,47 @@ public final class Database {
     }, false);
   }
 
+  /** What {@link #compactEmbedded()} found and left: the sizes of H2's file and the files it holds. */
+  public record Compaction(long bytesBefore, long bytesAfter, long files) {
+  }
+
+  /**
+   * Embedded only, with the node stopped (blocking): rewrites H2's file with only its live data
+   * ({@code SHUTDOWN COMPACT}). Under a sustained high write rate the file grows with what was written,
+   * not with what is stored (docs/architecture.md). The database is opened without AUTO_SERVER, so a
+   * node that has it open makes this fail (H2's file lock) instead of sharing it.
+   */
+  public Compaction compactEmbedded() {
+    if (!config.embeddedDatabase()) {
+      throw new IllegalStateException("database.url names MySQL/MariaDB; only the embedded database is compacted here");
+    }
+    Path dir = config.dataDir().resolve("db");
+    Path file = dir.resolve("mmfile.mv.db");
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalStateException("no embedded database in " + dir);
+    }
+    String exclusive = jdbcUrl.replace(";AUTO_SERVER=TRUE", "");
+    try {
+      long before = Files.size(file);
+      long files;
+      try (Connection c = DriverManager.getConnection(exclusive, user, EmbeddedCredentials.password(dir, jdbcUrl, user));
+           Statement st = c.createStatement()) {
+        try (var rs = st.executeQuery("SELECT COUNT(*) FROM files")) {
+          rs.next();
+          files = rs.getLong(1);
+        }
+        st.execute("SHUTDOWN COMPACT");
+      }
+      return new Compaction(before, Files.size(file), files);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getErrorCode() == org.h2.api.ErrorCode.DATABASE_ALREADY_OPEN_1
+        ? "the embedded database in " + dir + " is in use: stop the node first"
+        : "cannot compact the embedded database in " + dir + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + file + ": " + FileProblems.describe(e), e);
+    }
+  }
+
   public String description() {
     return config.embeddedDatabase() ? "embedded H2 in " + config.dataDir().resolve("db") : "MySQL " + redacted();
   }
