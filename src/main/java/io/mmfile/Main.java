@@ -141,6 +141,32 @@ public final class Main implements Callable<Integer> {
     return cause;
   }
 
+  /** What a command that works on the node's files without the node does with its configuration: an exit code. */
+  @FunctionalInterface
+  interface OfflineWork {
+    int run(MmfileConfig config) throws IOException;
+  }
+
+  /**
+   * Runs such a command ({@code store verify}, {@code store rebuild-index}, {@code db compact}): the
+   * configuration is read on a Vert.x of its own, and a configuration that cannot be read or a failure of
+   * the work is one line on standard error ({@code mmfile: <failing><message>}) and exit code 2.
+   */
+  static int offline(String configFile, String failing, OfflineWork work) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      return work.run(loadConfig(vertx, configFile));
+    } catch (ConfigException e) {
+      System.err.println("mmfile: " + e.getMessage());
+      return 2;
+    } catch (IOException | RuntimeException e) {
+      System.err.println("mmfile: " + failing + e.getMessage());
+      return 2;
+    } finally {
+      vertx.close();
+    }
+  }
+
   /** {@code mmfile db compact}: gives back the space the embedded database's file holds beyond its data. */
   @Command(name = "db", mixinStandardHelpOptions = true, description = "Maintain the embedded database.")
   static final class DbCommand {
@@ -155,22 +181,13 @@ public final class Main implements Callable<Integer> {
       + "has it open, there is none, or database.url names MySQL/MariaDB.")
     int compact() {
       PrintWriter out = spec.commandLine().getOut();
-      Vertx vertx = Vertx.vertx();
-      try {
-        Database.Compaction done = new Database(loadConfig(vertx, parent.configFile)).compactEmbedded();
+      return offline(parent.configFile, "", config -> {
+        Database.Compaction done = new Database(config).compactEmbedded();
         out.printf("embedded database: %d files; %,d bytes before, %,d after%n", done.files(), done.bytesBefore(),
           done.bytesAfter());
         out.flush();
         return 0;
-      } catch (ConfigException e) {
-        System.err.println("mmfile: " + e.getMessage());
-        return 2;
-      } catch (IllegalStateException e) {
-        System.err.println("mmfile: " + e.getMessage());
-        return 2;
-      } finally {
-        vertx.close();
-      }
+      });
     }
   }
 
@@ -188,22 +205,12 @@ public final class Main implements Callable<Integer> {
       + "cannot be read.")
     int verify() {
       PrintWriter out = spec.commandLine().getOut();
-      Vertx vertx = Vertx.vertx();
-      try {
-        MmfileConfig config = loadConfig(vertx, parent.configFile);
+      return offline(parent.configFile, "cannot verify the store: ", config -> {
         VolumeVerifier.Report report = VolumeVerifier.verify(config.dataDir().resolve("volumes"));
         out.print(report.render());
         out.flush();
         return report.clean() ? 0 : 1;
-      } catch (ConfigException e) {
-        System.err.println("mmfile: " + e.getMessage());
-        return 2;
-      } catch (IOException | RuntimeException e) {
-        System.err.println("mmfile: cannot verify the store: " + e.getMessage());
-        return 2;
-      } finally {
-        vertx.close();
-      }
+      });
     }
 
     @Command(name = "rebuild-index", description = "With the node stopped: rewrite the index log (.idx) of "
@@ -213,9 +220,7 @@ public final class Main implements Callable<Integer> {
     int rebuildIndex(@Option(names = "--volume", paramLabel = "ID",
       description = "only this volume (the number in its file name); default: every volume") Integer only) {
       PrintWriter out = spec.commandLine().getOut();
-      Vertx vertx = Vertx.vertx();
-      try {
-        MmfileConfig config = loadConfig(vertx, parent.configFile);
+      return offline(parent.configFile, "cannot rebuild the index: ", config -> {
         Path root = config.dataDir().resolve("volumes");
         List<Integer> ids = new java.util.ArrayList<>();
         try (var files = Files.newDirectoryStream(root, "*.dat")) {
@@ -238,15 +243,7 @@ public final class Main implements Callable<Integer> {
         }
         out.flush();
         return 0;
-      } catch (ConfigException e) {
-        System.err.println("mmfile: " + e.getMessage());
-        return 2;
-      } catch (IOException | RuntimeException e) {
-        System.err.println("mmfile: cannot rebuild the index: " + e.getMessage());
-        return 2;
-      } finally {
-        vertx.close();
-      }
+      });
     }
   }
 
