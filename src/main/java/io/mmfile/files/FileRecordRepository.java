@@ -464,10 +464,11 @@ public final class FileRecordRepository {
     // an app key owns the files it uploaded that belong to no account (api/v1 FilesResource.owns)
     String owner = accountId != null ? "f.account_id = ?" : "f.app_key = ? AND f.account_id IS NULL";
     String columns = "f." + COLUMNS.replace(", ", ", f.");
-    return pool.preparedQuery("SELECT " + columns + " FROM files f JOIN blobs b ON b.blob_key = f.blob_key"
-        + " WHERE f.sha256 = ? AND " + owner + " AND f.store = ? AND b.blob_class = ?"
+    // through the blob (blobs_content, then files_blob_key): files has no index on sha256 (V10)
+    return pool.preparedQuery("SELECT " + columns + " FROM blobs b JOIN files f ON f.blob_key = b.blob_key"
+        + " WHERE b.sha256 = ? AND b.blob_class = ? AND " + owner + " AND f.store = ?"
         + " AND (f.expires_ms IS NULL OR f.expires_ms > ?) ORDER BY f.created_ms DESC LIMIT 1")
-      .execute(Tuple.of(sha256, accountId != null ? accountId : appKey, StoreKind.DURABLE.column(), blobClass, nowMs))
+      .execute(Tuple.of(sha256, blobClass, accountId != null ? accountId : appKey, StoreKind.DURABLE.column(), nowMs))
       .map(rows -> rows.size() == 0 ? Optional.<FileRecord>empty() : Optional.of(toRecord(rows.iterator().next())))
       .recover(Failure::sql);
   }
