@@ -183,8 +183,8 @@ public final class Main implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       return offline(parent.configFile, "", config -> {
         Database.Compaction done = new Database(config).compactEmbedded();
-        out.printf("embedded database: %d files; %,d bytes before, %,d after%n", done.files(), done.bytesBefore(),
-          done.bytesAfter());
+        out.printf("embedded database: %d %s; %,d bytes before, %,d after%n", done.files(),
+          done.files() == 1 ? "file" : "files", done.bytesBefore(), done.bytesAfter());
         out.flush();
         return 0;
       });
