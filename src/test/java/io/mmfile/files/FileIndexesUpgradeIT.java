@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A database made before V10 (files indexed by sha256), upgraded by a node's start: the files of that
  * time are still found by their bytes (/api/v1/files/by-hash, now through the blob), and {@code files}
- * keeps no index that a new record adds to at a random place, on both backends.
+ * keeps no index that a new record adds to at a random place, on both backends. A blob whose row is
+ * missing keeps its bytes until the last file that names them is deleted.
  */
 class FileIndexesUpgradeIT {
   static final String APP_KEY = "testkey001";
@@ -115,6 +116,19 @@ class FileIndexesUpgradeIT {
       assertThat(found).map(FileRecord::fileId).contains(copy);
       assertThat(await(records.ownedWithHash(sha256, APP_KEY, null, "s3", now))).isEmpty();
       assertThat(await(records.ownedWithHash(randomSha256(), APP_KEY, null, BLOB_CLASS, now))).isEmpty();
+
+      // a blob whose row is missing: its bytes stay while a file names them, and go with the last one
+      List<String> dropped = new java.util.concurrent.CopyOnWriteArrayList<>();
+      records.dropBytesWith(key -> {
+        dropped.add(key);
+        return io.vertx.core.Future.succeededFuture();
+      });
+      await(pool.query("DELETE FROM blobs WHERE blob_key = '" + shared + "'").execute());
+      assertThat(await(records.release(await(records.find(copy)).orElseThrow()))).isTrue();
+      assertThat(await(records.release(await(records.find(stranger)).orElseThrow()))).isTrue();
+      assertThat(dropped).as("bytes dropped while a file still names them").isEmpty();
+      assertThat(await(records.release(await(records.find(shared)).orElseThrow()))).isTrue();
+      assertThat(dropped).containsExactly(shared);
       await(pool.close());
     } finally {
       await(vertx.executeBlocking(() -> {
